@@ -1,0 +1,1 @@
+"""Moderation pipeline: posts in, verdicts out. Pure: no database, no UI, no environment."""

@@ -1,0 +1,28 @@
+"""The classifier protocol: a batch of texts in, one label → probability dict per text out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+# Canonical label names. Backends map their own names onto these (Detoxify's names are the model).
+CANONICAL_LABELS = (
+    "toxicity",
+    "severe_toxicity",
+    "obscene",
+    "threat",
+    "insult",
+    "identity_attack",
+    "sexual_explicit",
+    "spam",
+)
+
+
+@runtime_checkable
+class Classifier(Protocol):
+    name: str  # registry id, versioned: "keywords.v1"
+    labels: tuple[str, ...]  # a subset of CANONICAL_LABELS
+
+    def predict_proba(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """One dict per input text, same order; every value in [0, 1]."""
+        ...

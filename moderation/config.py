@@ -1,0 +1,43 @@
+"""Settings: one frozen dataclass, read from the environment only at the edges.
+
+Library code never reads `os.environ`; `__main__.py`, `db/cli.py` and `dashboard/resources.py` call
+`Settings.from_env(os.environ)` once and pass the values down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+# name → (default, help). The README's settings table is checked against this in tests.
+SETTINGS: dict[str, tuple[str, str]] = {
+    "DATABASE_URL": ("sqlite:///moderation.db", "SQLAlchemy URL of the database (SQLite or PostgreSQL)"),
+    "RULES_DIR": ("rules/policies", "folder of the live rules pack"),
+    "MODELS_DIR": ("moderation/models", "folder of the trained model artifacts"),
+    "CLASSIFIERS": ("keywords.v1", "comma-separated classifier backends to run on every post"),
+    "BATCH_SIZE": ("512", "posts scored and stored per transaction"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str
+    rules_dir: str
+    models_dir: str
+    classifiers: tuple[str, ...]
+    batch_size: int
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Build settings from a mapping (the edge passes `os.environ`)."""
+        value = {name: env.get(name) or default for name, (default, _) in SETTINGS.items()}
+        return cls(
+            database_url=value["DATABASE_URL"],
+            rules_dir=value["RULES_DIR"],
+            models_dir=value["MODELS_DIR"],
+            classifiers=tuple(c.strip() for c in value["CLASSIFIERS"].split(",") if c.strip()),
+            batch_size=int(value["BATCH_SIZE"]),
+        )
+
+
+assert {f.name.upper() for f in fields(Settings)} == set(SETTINGS)

@@ -1,0 +1,133 @@
+"""The one path data flows through: posts in, verdicts out.
+
+    moderate_batch(posts, policy=...) -> list[Verdict]
+
+Pure: no database, no Streamlit, no environment reads, no files. Everything it needs (classifiers,
+rules, thresholds, the near-duplicate index) is built at the edge and handed in as a `Policy`.
+Stages, in order: language → classifier scores → near-duplicate cluster → rules → decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from moderation.classifiers.base import Classifier
+from moderation.language import detect_lang
+from moderation.scoring import score_batch
+from moderation.types import Action, Cluster, Post, PostContext, RuleHit, Verdict, strictest
+
+
+class Ruleset(Protocol):
+    version: str
+
+    def evaluate(self, contexts: Sequence[PostContext]) -> list[list[RuleHit]]: ...
+
+
+class Clusterer(Protocol):
+    def assign(self, posts: Sequence[Post]) -> list[Cluster]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class EmptyRuleset:
+    """No rules: decisions come from classifier thresholds alone."""
+
+    version: str = "none"
+
+    def evaluate(self, contexts: Sequence[PostContext]) -> list[list[RuleHit]]:
+        return [[] for _ in contexts]
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    review: float
+    remove: float
+
+
+# The queue a score-driven flag lands in; rules name their own queue.
+LABEL_QUEUES = {"spam": "spam"}
+DEFAULT_QUEUE = "toxicity"
+FAILURE_QUEUE = "escalations"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Everything the pipeline needs, built once at the edge."""
+
+    classifiers: Sequence[Classifier]
+    ruleset: Ruleset = field(default_factory=EmptyRuleset)
+    thresholds: Mapping[str, Thresholds] = field(default_factory=dict)
+    clusterer: Clusterer | None = None
+
+
+def moderate_batch(posts: Sequence[Post], *, policy: Policy) -> list[Verdict]:
+    """Score, cluster, evaluate rules and decide for a batch, in input order."""
+    langs = [post.lang if post.lang in _LANGS else detect_lang(post.text) for post in posts]
+    scores, errors = score_batch([p.text for p in posts], policy.classifiers)
+    clusters: list[Cluster | None] = (
+        list(policy.clusterer.assign(posts)) if policy.clusterer else [None] * len(posts)
+    )
+    contexts = [
+        PostContext(post=p, lang=lang, scores=s, cluster=c)
+        for p, lang, s, c in zip(posts, langs, scores, clusters, strict=True)
+    ]
+    hits = policy.ruleset.evaluate(contexts)
+    return [
+        decide(ctx, post_hits, post_errors, policy=policy)
+        for ctx, post_hits, post_errors in zip(contexts, hits, errors, strict=True)
+    ]
+
+
+def moderate(post: Post, *, policy: Policy) -> Verdict:
+    return moderate_batch([post], policy=policy)[0]
+
+
+_LANGS = frozenset({"en", "zh", "mixed", "other"})
+
+
+def decide(
+    ctx: PostContext, hits: Sequence[RuleHit], errors: Sequence[str], *, policy: Policy
+) -> Verdict:
+    """The fail-safe policy in one place: the strictest action wins; any error means review."""
+    actions: list[Action] = []
+    reasons: list[str] = []
+    queue, priority = None, 0
+    live = [h for h in hits if not h.shadow]
+    for hit in live:
+        if hit.action in (Action.REVIEW, Action.REMOVE):
+            action = Action(hit.action)
+            if action.severity > strictest(actions).severity or queue is None:
+                queue, priority = hit.queue, hit.priority
+            actions.append(action)
+            reasons.append(f"rule {hit.rule_id}: {hit.description}")
+    for label, limits in policy.thresholds.items():
+        p = ctx.scores.get(label)
+        if p is None or p < limits.review:
+            continue
+        action = Action.REMOVE if p >= limits.remove else Action.REVIEW
+        bound = limits.remove if action is Action.REMOVE else limits.review
+        reasons.append(f"{label} score {p:.2f} ≥ {action.value} threshold {bound:.2f}")
+        if queue is None or action.severity > strictest(actions).severity:
+            queue = LABEL_QUEUES.get(label, DEFAULT_QUEUE)
+        actions.append(action)
+    if errors:
+        reasons.extend(errors)
+        actions.append(Action.REVIEW)
+        queue = queue or FAILURE_QUEUE
+    final = strictest(actions)
+    return Verdict(
+        id=ctx.post.id,
+        action=final,
+        scores=dict(ctx.scores),
+        rules=tuple(h.rule_id for h in live),
+        reasons=tuple(reasons),
+        rules_version=policy.ruleset.version,
+        lang=ctx.lang,
+        queue=None if final is Action.ALLOW else queue,
+        priority=priority,
+        hits=tuple(hits),
+        errors=tuple(errors),
+        cluster=ctx.cluster,
+        labels=tuple(h.rule_id for h in live if h.action == "label"),
+    )
