@@ -37,7 +37,11 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     bar = _progress_bar(args)
     with open_input(args.file) as stream:
         summary = ingest_lines(
-            Session, stream, source=args.file, policy=policy, batch_size=settings.batch_size,
+            Session,
+            stream,
+            source=args.file,
+            policy=policy,
+            batch_size=settings.batch_size,
             on_batch=bar.update if bar else None,
         )
     if bar:
@@ -53,7 +57,8 @@ def _progress_bar(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
     total = None
     if args.file != "-":
-        total = sum(1 for _ in open(args.file, "rb"))
+        with open(args.file, "rb") as stream:
+            total = sum(1 for _ in stream)
     return tqdm(total=total, unit="posts", file=sys.stderr)
 
 
@@ -62,5 +67,3 @@ def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
-
-

@@ -30,9 +30,14 @@ class IngestSummary:
         return self.read / self.seconds if self.seconds else 0.0
 
     def as_dict(self) -> dict[str, float | int]:
-        return {"read": self.read, "stored": self.stored, "duplicates": self.duplicates,
-                "dead_letters": self.dead_letters, "seconds": round(self.seconds, 3),
-                "posts_per_s": round(self.posts_per_s, 1)}
+        return {
+            "read": self.read,
+            "stored": self.stored,
+            "duplicates": self.duplicates,
+            "dead_letters": self.dead_letters,
+            "seconds": round(self.seconds, 3),
+            "posts_per_s": round(self.posts_per_s, 1),
+        }
 
 
 def ingest_lines(

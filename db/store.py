@@ -62,8 +62,13 @@ def add_dead_letters(session: Session, source: str, rejected: Sequence[Rejected]
     session.execute(
         insert(DeadLetterRow),
         [
-            {"source": source, "line_no": r.line_no, "raw": r.raw, "reason": r.reason,
-             "created_at": now}
+            {
+                "source": source,
+                "line_no": r.line_no,
+                "raw": r.raw,
+                "reason": r.reason,
+                "created_at": now,
+            }
             for r in rejected
         ],
     )

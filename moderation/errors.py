@@ -26,9 +26,7 @@ class UnknownClassifier(ModerationError):
     def __init__(self, name: str, available: list[str]) -> None:
         close = difflib.get_close_matches(name, available, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        super().__init__(
-            f"unknown classifier {name!r}{hint} (available: {', '.join(available)})"
-        )
+        super().__init__(f"unknown classifier {name!r}{hint} (available: {', '.join(available)})")
 
 
 class ClassifierFailure(ModerationError):

@@ -26,6 +26,7 @@ BASE_CURVE = [3.0] * DAYS
 SPAM_SHARE = 0.07
 TOXIC_SHARE = 0.04
 WAVE_HOURS = 3.0
+DAY_WEIGHTS = [b + c for b, c in zip(BASE_CURVE, NEWCOMER_CURVE, strict=True)]
 KINDS = ("friendly_newcomer", "welcome_zh", "mixed_friendly", "chatter_zh", "spam", "toxic")
 
 
@@ -39,7 +40,7 @@ def simulate(n: int, seed: int = 0) -> Iterator[dict[str, Any]]:
 
 
 def _draw_time(rng: random.Random) -> datetime:
-    day = rng.choices(range(DAYS), weights=[b + c for b, c in zip(BASE_CURVE, NEWCOMER_CURVE)])[0]
+    day = rng.choices(range(DAYS), weights=DAY_WEIGHTS)[0]
     return START + timedelta(days=day, seconds=rng.uniform(0, 86400))
 
 
@@ -51,8 +52,15 @@ def _plan_waves(rng: random.Random, count: int) -> list[dict[str, Any]]:
     for w in range(count):
         variant, bank = families[w % len(families)]
         start = START + timedelta(hours=rng.uniform(0, DAYS * 24 - WAVE_HOURS))
-        waves.append({"id": f"w{w:03d}", "variant": variant, "template": rng.choice(bank),
-                      "start": start, "end": start + timedelta(hours=WAVE_HOURS)})
+        waves.append(
+            {
+                "id": f"w{w:03d}",
+                "variant": variant,
+                "template": rng.choice(bank),
+                "start": start,
+                "end": start + timedelta(hours=WAVE_HOURS),
+            }
+        )
     return waves
 
 
@@ -93,10 +101,17 @@ def _make_post(
         sim["variant"] = variant
         if "link in my bio" in text:
             links = ["https://open.spotify.com/playlist/" + _handle(rng, 10)]
-        author = _author(rng, t, "newcomer" if kind in ("friendly_newcomer", "mixed_friendly")
-                         else "local")
-    post = {"id": f"s{seed}-{i:07d}", "text": text, "created_at": _iso(t),
-            "author": author, "links": links, "sim": sim}
+        author = _author(
+            rng, t, "newcomer" if kind in ("friendly_newcomer", "mixed_friendly") else "local"
+        )
+    post = {
+        "id": f"s{seed}-{i:07d}",
+        "text": text,
+        "created_at": _iso(t),
+        "author": author,
+        "links": links,
+        "sim": sim,
+    }
     if i and rng.random() < 0.1:
         post["reply_to"] = f"s{seed}-{rng.randrange(i):07d}"
     return post
@@ -122,12 +137,17 @@ def _benign_text(rng: random.Random, kind: str) -> tuple[str, str]:
 def _spam_text(rng: random.Random, template: str) -> tuple[str, list[str]]:
     link = f"https://{rng.choice(ph.SPAM_DOMAINS)}/{_handle(rng, 6)}"
     values = {
-        "contact_zh": rng.choice(ph.CONTACT_ZH), "contact_zht": rng.choice(ph.CONTACT_ZHT),
-        "job_zh": rng.choice(ph.JOBS_ZH), "job_zht": rng.choice(ph.JOBS_ZHT),
-        "casino_zh": rng.choice(ph.CASINOS_ZH), "leet_followers": rng.choice(ph.LEET_FOLLOWERS),
-        "money": str(rng.choice([88, 100, 200, 300, 500, 888])), "pct": str(rng.randint(3, 30)),
-        "tg": "@" + _handle(rng, 8), "phone": f"+1 {rng.randint(200, 999)} "
-        f"{rng.randint(200, 999)} {rng.randint(1000, 9999)}", "link": link,
+        "contact_zh": rng.choice(ph.CONTACT_ZH),
+        "contact_zht": rng.choice(ph.CONTACT_ZHT),
+        "job_zh": rng.choice(ph.JOBS_ZH),
+        "job_zht": rng.choice(ph.JOBS_ZHT),
+        "casino_zh": rng.choice(ph.CASINOS_ZH),
+        "leet_followers": rng.choice(ph.LEET_FOLLOWERS),
+        "money": str(rng.choice([88, 100, 200, 300, 500, 888])),
+        "pct": str(rng.randint(3, 30)),
+        "tg": "@" + _handle(rng, 8),
+        "phone": f"+1 {rng.randint(200, 999)} {rng.randint(200, 999)} {rng.randint(1000, 9999)}",
+        "link": link,
     }
     text = template.format(**values)
     text = text.format(handle=_handle(rng, 8), qq=str(rng.randint(10**7, 10**10)))
@@ -147,18 +167,30 @@ def _fill(rng: random.Random, template: str) -> str:
 def _author(rng: random.Random, t: datetime, persona: str) -> dict[str, Any]:
     if persona == "local":
         age = timedelta(days=rng.uniform(60, 3000))
-        return {"id": f"u-zh-{rng.randrange(40_000)}", "created_at": _iso(t - age),
-                "followers": rng.randint(5, 5000), "following": rng.randint(5, 800),
-                "posts_count": rng.randint(10, 3000)}
+        return {
+            "id": f"u-zh-{rng.randrange(40_000)}",
+            "created_at": _iso(t - age),
+            "followers": rng.randint(5, 5000),
+            "following": rng.randint(5, 800),
+            "posts_count": rng.randint(10, 3000),
+        }
     if persona == "newcomer":
         age = timedelta(hours=rng.uniform(0.5, max(1.0, (t - START).total_seconds() / 3600)))
-        return {"id": f"u-en-{rng.randrange(200_000)}", "created_at": _iso(t - age),
-                "followers": rng.randint(0, 120), "following": rng.randint(0, 300),
-                "posts_count": rng.randint(0, 25)}
+        return {
+            "id": f"u-en-{rng.randrange(200_000)}",
+            "created_at": _iso(t - age),
+            "followers": rng.randint(0, 120),
+            "following": rng.randint(0, 300),
+            "posts_count": rng.randint(0, 25),
+        }
     age = timedelta(hours=rng.uniform(0.1, 48))
-    return {"id": f"u-sp-{rng.randrange(3_000)}", "created_at": _iso(t - age),
-            "followers": rng.randint(0, 5), "following": rng.randint(200, 3000),
-            "posts_count": rng.randint(30, 800)}
+    return {
+        "id": f"u-sp-{rng.randrange(3_000)}",
+        "created_at": _iso(t - age),
+        "followers": rng.randint(0, 5),
+        "following": rng.randint(200, 3000),
+        "posts_count": rng.randint(30, 800),
+    }
 
 
 def _handle(rng: random.Random, length: int) -> str:

@@ -13,7 +13,10 @@ from collections.abc import Sequence
 from moderation.classifiers import register
 from moderation.normalise import fold
 
-_TOXIC_EN = r"\b(idiot|stupid|moron|loser|trash|scum|shut up|kill yourself|kys|go back to|dumb|f+u+c+k+ (you|off)|bitch|retard)"
+_TOXIC_EN = (
+    r"\b(idiot|stupid|moron|loser|trash|scum|shut up|kill yourself|kys|go back to|dumb"
+    r"|f+u+c+k+ (you|off)|bitch|retard)"
+)
 _TOXIC_ZH = r"(傻逼|傻b|沙雕|脑残|滚出|废物|垃圾|去死|白皮猪|洋垃圾|支那|蝗虫|贱人|滚回)"
 _SPAM = (
     r"(加微信|加v|vx|薇信|威信|wechat|telegram|whatsapp|t\.me/|wa\.me/|兼职|日结|刷单|"

@@ -1,0 +1,27 @@
+"""Shared, cached resources for every page: settings and the database sessionmaker.
+
+The only place the dashboard reads the environment. Cached objects are read-only.
+"""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.engine import make_engine
+from db.migrate import upgrade
+from moderation.config import Settings
+
+
+@st.cache_resource
+def get_settings() -> Settings:
+    return Settings.from_env(os.environ)
+
+
+@st.cache_resource
+def get_sessionmaker() -> sessionmaker[Session]:
+    engine = make_engine(get_settings().database_url)
+    upgrade(engine)  # a fresh database gets its schema before the first page reads it
+    return sessionmaker(engine, expire_on_commit=False)
