@@ -28,7 +28,8 @@ def parse_line(raw: bytes | str) -> Post:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError as err:
             raise MalformedPost(f"invalid UTF-8 at byte {err.start}") from None
-    if "\x00" in raw:
+    # PostgreSQL cannot store NUL in text, and no real post contains one, raw or escaped.
+    if "\x00" in raw or "\\u0000" in raw:
         raise MalformedPost("line contains a NUL byte")
     try:
         obj = json.loads(raw)

@@ -1,0 +1,82 @@
+"""Shared fixtures: tiny, named, and real (no mocks of the database)."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, orm, text
+
+from db.engine import make_engine
+from db.migrate import upgrade
+from moderation.assemble import build_policy
+from moderation.config import Settings
+from moderation.pipeline import Policy
+from moderation.simulate import simulate
+from tests.servers import postgres_bindir, postgres_cluster
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """One throwaway PostgreSQL cluster for the whole run (see tests/servers.py)."""
+    if postgres_bindir() is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must test PostgreSQL for real, but it is not installed")
+        pytest.skip("PostgreSQL is not installed; `make test` installs it")
+    with postgres_cluster() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database: an SQLite file, or a fresh database in the PostgreSQL cluster."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield server.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def Session(db_url: str) -> Iterator[orm.sessionmaker[orm.Session]]:
+    """A sessionmaker over `db_url` with the schema migrated to head."""
+    engine = make_engine(db_url)
+    upgrade(engine)
+    yield orm.sessionmaker(engine, expire_on_commit=False)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings.from_env({"RULES_DIR": str(REPO / "rules/policies")})
+
+
+@pytest.fixture(scope="session")
+def policy(settings: Settings) -> Policy:
+    return build_policy(settings)
+
+
+@pytest.fixture(scope="session")
+def surge_lines() -> list[bytes]:
+    """3,000 simulated posts as JSONL lines, seed 1."""
+    return [json.dumps(p, ensure_ascii=False).encode() for p in simulate(3000, seed=1)]
+
+
+@pytest.fixture
+def surge_file(tmp_path: Path, surge_lines: list[bytes]) -> Path:
+    path = tmp_path / "surge.jsonl"
+    path.write_bytes(b"\n".join(surge_lines) + b"\n")
+    return path

@@ -1,0 +1,67 @@
+"""Throwaway servers for tests: a real PostgreSQL cluster on a free loopback port.
+
+PostgreSQL refuses to run as root, so as root the cluster is run as the `postgres` user
+(`runuser`); as any other user it runs as that user. Everything lives in a temp dir that is
+removed afterwards.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def postgres_bindir() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+    if found:
+        return Path(found[-1]).parent
+    on_path = shutil.which("pg_ctl")
+    return Path(on_path).parent if on_path else None
+
+
+@contextmanager
+def postgres_cluster() -> Iterator[str]:
+    """Start a cluster; yield the SQLAlchemy URL of its `postgres` database; stop it after."""
+    bindir = postgres_bindir()
+    if bindir is None:
+        raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
+    tmp = Path(tempfile.mkdtemp(prefix="moderation-pg-"))
+    as_user = _runas_prefix(tmp)
+    data, port = tmp / "data", free_port()
+    try:
+        _run(as_user, bindir / "initdb", "-D", data, "-U", "postgres", "-A", "trust", "--no-sync")
+        options = f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options += " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        _run(
+            as_user, bindir / "pg_ctl", "-D", data, "-o", options, "-l", tmp / "log", "-w", "start"
+        )
+        try:
+            yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        finally:
+            _run(as_user, bindir / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _runas_prefix(tmp: Path) -> list[str]:
+    if os.geteuid() != 0:
+        return []
+    shutil.chown(tmp, "postgres", "postgres")
+    return ["runuser", "-u", "postgres", "--"]
+
+
+def _run(prefix: list[str], *args: object) -> None:
+    subprocess.run([*prefix, *map(str, args)], check=True, capture_output=True, timeout=120)
