@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
+import socket
 import sys
 
 from db.engine import make_engine, make_sessionmaker
@@ -22,6 +25,29 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
     p = sub.add_parser("migrate", help="create or upgrade the database schema")
     p.set_defaults(run=cmd_migrate)
+
+    p = sub.add_parser("publish", help="append a JSONL file of posts to the Redis stream")
+    p.add_argument("file", help="path of a JSONL file, or - for stdin")
+    p.set_defaults(run=cmd_publish)
+
+    p = sub.add_parser("worker", help="consume the Redis stream, score and store in DATABASE_URL")
+    p.add_argument(
+        "--consumer",
+        default=f"{socket.gethostname()}-{os.getpid()}",
+        help="this worker's name in the consumer group (default host-pid)",
+    )
+    p.add_argument(
+        "--claim-idle-ms",
+        type=int,
+        default=30_000,
+        help="take over a dead worker's entries after this idle time (default 30000)",
+    )
+    p.add_argument(
+        "--until-idle",
+        action="store_true",
+        help="exit once the stream is drained instead of waiting for more",
+    )
+    p.set_defaults(run=cmd_worker)
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
@@ -47,6 +73,48 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     if bar:
         bar.close()
     print(json.dumps(summary.as_dict()))
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
+    from redis import Redis
+
+    from db.stream import publish
+
+    upgrade(make_engine(settings.database_url))
+    Session = make_sessionmaker(settings.database_url)
+    with open_input(args.file) as stream:
+        summary = publish(Redis.from_url(settings.redis_url), Session, stream, source=args.file)
+    print(
+        json.dumps(
+            {
+                "read": summary.read,
+                "published": summary.published,
+                "dead_letters": summary.dead_letters,
+            }
+        )
+    )
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from redis import Redis
+
+    from db.stream import Worker
+
+    upgrade(make_engine(settings.database_url))
+    worker = Worker(
+        redis=Redis.from_url(settings.redis_url),
+        Session=make_sessionmaker(settings.database_url),
+        policy=build_policy(settings),
+        consumer=args.consumer,
+        batch_size=settings.batch_size,
+        claim_idle_ms=args.claim_idle_ms,
+    )
+    # SIGTERM finishes the batch in hand (stored and acknowledged), then exits.
+    signal.signal(signal.SIGTERM, lambda *_: worker.stop.set())
+    stored = worker.run(until_idle=args.until_idle)
+    print(json.dumps({"consumer": args.consumer, "stored": stored}))
     return 0
 
 

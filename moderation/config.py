@@ -19,6 +19,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "MODELS_DIR": ("moderation/models", "folder of the trained model artifacts"),
     "CLASSIFIERS": ("keywords.v1", "comma-separated classifier backends to run on every post"),
     "BATCH_SIZE": ("512", "posts scored and stored per transaction"),
+    "REDIS_URL": ("redis://127.0.0.1:6379/0", "Redis holding the posts stream (publish, worker)"),
 }
 
 
@@ -29,6 +30,7 @@ class Settings:
     models_dir: str
     classifiers: tuple[str, ...]
     batch_size: int
+    redis_url: str
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -40,6 +42,7 @@ class Settings:
             models_dir=value["MODELS_DIR"],
             classifiers=tuple(c.strip() for c in value["CLASSIFIERS"].split(",") if c.strip()),
             batch_size=int(value["BATCH_SIZE"]),
+            redis_url=value["REDIS_URL"],
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from moderation.assemble import build_policy
 from moderation.config import Settings
 from moderation.pipeline import Policy
 from moderation.simulate import simulate
-from tests.servers import postgres_bindir, postgres_cluster
+from tests.servers import postgres_bindir, postgres_cluster, redis_process
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -33,13 +34,10 @@ def postgres_server() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database: an SQLite file, or a fresh database in the PostgreSQL cluster."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.db'}"
-        return
-    server = request.getfixturevalue("postgres_server")
+@pytest.fixture
+def pg_url(postgres_server: str) -> Iterator[str]:
+    """A fresh, empty database in the throwaway PostgreSQL cluster."""
+    server = postgres_server
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -48,6 +46,25 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database: an SQLite file, or a fresh database in the PostgreSQL cluster."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[str]:
+    """One throwaway Redis server on loopback for the whole run."""
+    if shutil.which("redis-server") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must test Redis for real, but redis-server is not installed")
+        pytest.skip("redis-server is not installed; `make test` installs it")
+    with redis_process() as url:
+        yield url
 
 
 @pytest.fixture

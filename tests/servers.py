@@ -1,4 +1,4 @@
-"""Throwaway servers for tests: a real PostgreSQL cluster on a free loopback port.
+"""Throwaway servers for tests: real PostgreSQL and Redis on free loopback ports.
 
 PostgreSQL refuses to run as root, so as root the cluster is run as the `postgres` user
 (`runuser`); as any other user it runs as that user. Everything lives in a temp dir that is
@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -65,3 +66,45 @@ def _runas_prefix(tmp: Path) -> list[str]:
 
 def _run(prefix: list[str], *args: object) -> None:
     subprocess.run([*prefix, *map(str, args)], check=True, capture_output=True, timeout=120)
+
+
+@contextmanager
+def redis_process() -> Iterator[str]:
+    """Start redis-server without persistence; yield its URL; stop it after."""
+    port = free_port()
+    tmp = Path(tempfile.mkdtemp(prefix="moderation-redis-"))
+    proc = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_until_ready(proc, b"Ready to accept connections")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _wait_until_ready(proc: subprocess.Popen[bytes], banner: bytes) -> None:
+    """Read the server's log until it says it is ready (no polling, no sleeps)."""
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if banner in line:
+            # Keep draining the log so a chatty server never blocks on a full pipe.
+            threading.Thread(target=proc.stdout.read, daemon=True).start()
+            return
+    raise RuntimeError(f"server exited with {proc.wait()} before it was ready")
