@@ -179,7 +179,7 @@ def bulk_decide_cluster(
     role = authorize(session, actor, Permission.BULK_REVIEW)
     mine = and_(
         QueueItemRow.cluster_id == cluster_id,
-        or_(_claimable(now), QueueItemRow.claimed_by == actor),
+        claimable_by(actor, now),
     )
     if Permission.REVIEW_ESCALATIONS not in GRANTS[role]:
         mine = and_(mine, QueueItemRow.queue != ESCALATIONS)
@@ -196,6 +196,11 @@ def _permission_for(queue: str) -> Permission:
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
     return or_(QueueItemRow.claimed_by.is_(None), QueueItemRow.claim_expires_at <= now)
+
+
+def claimable_by(actor: str, now: datetime) -> ColumnElement[bool]:
+    """Items nobody else holds a live claim on (what a bulk action by `actor` may take)."""
+    return or_(_claimable(now), QueueItemRow.claimed_by == actor)
 
 
 def _held_claim(session: Session, reviewer: str, queue: str, now: datetime) -> Claim | None:
