@@ -7,12 +7,6 @@ the `postgres` user (the server refuses to run as root), on a free loopback port
 
 from __future__ import annotations
 
-import glob
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,64 +16,18 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 
+from bench.pg_throwaway import pg_bindir, throwaway_postgres
 from db.engine import make_engine
 from db.migrate import upgrade
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _pg_bin() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
-    return Path(found[-1]).parent if found else None
-
-
-def _as_postgres(*argv: str | Path) -> list[str]:
-    cmd = [str(a) for a in argv]
-    if os.geteuid() != 0:
-        return cmd
-    return ["runuser", "-u", "postgres", "--", *cmd]
 
 
 @pytest.fixture(scope="session")
 def pg_admin_url() -> Iterator[str]:
     """The URL of a fresh PostgreSQL cluster's `postgres` database, stopped after the run."""
-    bindir = _pg_bin()
-    if bindir is None:
+    if pg_bindir() is None:
         pytest.skip("PostgreSQL server binaries not found (install with `make system-deps`)")
-    root = Path(tempfile.mkdtemp(prefix="pgtest-"))
-    data = root / "data"
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres", "postgres")
-    port = free_port()
-    subprocess.run(
-        _as_postgres(bindir / "initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8"),
-        check=True,
-        capture_output=True,
-    )
-    # Durability is irrelevant for a throwaway cluster; speed is not.
-    options = (
-        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
-    )
-    subprocess.run(
-        _as_postgres(
-            bindir / "pg_ctl", "-D", data, "-l", root / "log", "-o", options, "-w", "start"
-        ),
-        check=True,
-        capture_output=True,
-    )
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(
-            _as_postgres(bindir / "pg_ctl", "-D", data, "-m", "immediate", "stop"),
-            capture_output=True,
-        )
-        shutil.rmtree(root, ignore_errors=True)
+    with throwaway_postgres() as url:
+        yield url
 
 
 @pytest.fixture

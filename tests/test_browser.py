@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port
+from bench.pg_throwaway import free_port
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).parent.parent
