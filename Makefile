@@ -6,7 +6,7 @@ POSTS   ?= 20000
 PORT    ?= 8501
 export DATABASE_URL ?= sqlite:///$(DB)
 
-.PHONY: run test lint fmt rules demo-data system-deps clean
+.PHONY: run test lint fmt rules demo-data system-deps bench-queue clean
 
 .venv/.installed: requirements.txt
 	python3 -m venv .venv
@@ -17,11 +17,10 @@ export DATABASE_URL ?= sqlite:///$(DB)
 	.venv/bin/pip install -q -r requirements-dev.txt
 	touch $@
 
-# Debian packages the tests use for real: PostgreSQL (client and server), Redis, Chromium.
+# Debian packages the tests use for real: PostgreSQL server, Redis, Chromium and its driver.
+SYSTEM_TOOLS := /usr/bin/chromium /usr/bin/chromedriver /usr/bin/redis-server
 system-deps:
-	@command -v redis-server >/dev/null && command -v chromium >/dev/null \
-	  && command -v pg_ctl >/dev/null || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 \
-	  && command -v redis-server >/dev/null && command -v chromium >/dev/null \
+	@ls /usr/lib/postgresql/*/bin/pg_ctl $(SYSTEM_TOOLS) >/dev/null 2>&1 \
 	  || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	      postgresql redis-server chromium chromium-driver >/dev/null)
 
@@ -29,6 +28,10 @@ demo-data: .venv/.installed
 	mkdir -p $(DATA)
 	$(PY) -m moderation simulate --posts $(POSTS) --seed 1 > $(DATA)/surge.jsonl
 	$(PY) -m moderation ingest --no-progress $(DATA)/surge.jsonl
+	@for role in moderator policy engineer admin; do \
+	  $(PY) -m moderation users add $$role --role $$role --password demo-$$role --exist-ok; done
+	@echo "Log in at http://localhost:$(PORT) as moderator / demo-moderator"
+	@echo "  (also policy / demo-policy, engineer / demo-engineer, admin / demo-admin)"
 
 run: demo-data
 	PYTHONPATH=. .venv/bin/streamlit run dashboard/streamlit_app.py \
@@ -36,6 +39,9 @@ run: demo-data
 
 test: .venv/.dev-installed system-deps
 	$(PY) -m pytest
+
+bench-queue: .venv/.installed system-deps
+	$(PY) -m bench.queue_bench --quick
 
 lint: .venv/.dev-installed
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
