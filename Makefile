@@ -6,7 +6,7 @@ POSTS   ?= 20000
 PORT    ?= 8501
 export DATABASE_URL ?= sqlite:///$(DB)
 
-.PHONY: run test lint fmt rules demo-data system-deps clean
+.PHONY: run test lint fmt rules demo-data system-deps bench-queue clean
 
 .venv/.installed: requirements.txt
 	python3 -m venv .venv
@@ -23,7 +23,8 @@ system-deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
-	command -v chromium >/dev/null || missing="$$missing chromium chromium-driver"; \
+	command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+	  || missing="$$missing chromium chromium-driver"; \
 	if [ -n "$$missing" ]; then \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing \
 	    >/dev/null) || echo "warning: could not install$$missing; tests that need them skip"; \
@@ -33,6 +34,10 @@ demo-data: .venv/.installed
 	mkdir -p $(DATA)
 	$(PY) -m moderation simulate --posts $(POSTS) --seed 1 > $(DATA)/surge.jsonl
 	$(PY) -m moderation ingest --no-progress $(DATA)/surge.jsonl
+	@for role in moderator policy engineer admin; do \
+	  $(PY) -m moderation users add $$role --role $$role --password demo-$$role --exist-ok; done
+	@echo "Log in at http://localhost:$(PORT) as moderator / demo-moderator"
+	@echo "  (also policy / demo-policy, engineer / demo-engineer, admin / demo-admin)"
 
 run: demo-data
 	PYTHONPATH=. .venv/bin/streamlit run dashboard/streamlit_app.py \
@@ -42,6 +47,9 @@ test: .venv/.dev-installed system-deps
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	$(PY) -m pytest
+
+bench-queue: .venv/.installed system-deps
+	$(PY) -m bench.queue_bench --quick
 
 lint: .venv/.dev-installed
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .

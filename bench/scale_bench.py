@@ -37,20 +37,34 @@ def fresh_database(server: str) -> str:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     url = server.rsplit("/", 1)[0] + "/" + name
-    subprocess.run([sys.executable, "-m", "moderation", "migrate"], cwd=REPO, check=True,
-                   env={**os.environ, "DATABASE_URL": url}, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "moderation", "migrate"],
+        cwd=REPO,
+        check=True,
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+    )
     return url
 
 
 def time_workers(n: int, surge: Path, pg: str, redis_url: str) -> float:
     Redis.from_url(redis_url).flushdb()
     env = {**os.environ, "DATABASE_URL": fresh_database(pg), "REDIS_URL": redis_url}
-    subprocess.run([sys.executable, "-m", "moderation", "publish", str(surge)], cwd=REPO,
-                   env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "moderation", "publish", str(surge)],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     started = time.perf_counter()
     procs = [
-        subprocess.Popen([sys.executable, "-m", "moderation", "worker", "--consumer", f"b{i}",
-                          "--until-idle"], cwd=REPO, env=env, stdout=subprocess.DEVNULL)
+        subprocess.Popen(
+            [sys.executable, "-m", "moderation", "worker", "--consumer", f"b{i}", "--until-idle"],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
         for i in range(n)
     ]
     for p in procs:
@@ -61,8 +75,13 @@ def time_workers(n: int, surge: Path, pg: str, redis_url: str) -> float:
 def time_ingest(surge: Path, pg: str) -> float:
     env = {**os.environ, "DATABASE_URL": fresh_database(pg)}
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "moderation", "ingest", "--no-progress", str(surge)],
-                   cwd=REPO, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "moderation", "ingest", "--no-progress", str(surge)],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - started
 
 
@@ -75,14 +94,29 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, postgres_cluster() as pg, redis_process() as rd:
         surge = Path(tmp) / "surge.jsonl"
         with surge.open("w") as out:
-            subprocess.run([sys.executable, "-m", "moderation", "simulate", "--posts",
-                            str(args.posts), "--seed", "9"], cwd=REPO, stdout=out, check=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "moderation",
+                    "simulate",
+                    "--posts",
+                    str(args.posts),
+                    "--seed",
+                    "9",
+                ],
+                cwd=REPO,
+                stdout=out,
+                check=True,
+            )
         rows = {"ingest (1 process, no Redis)": [time_ingest(surge, pg) for _ in range(args.runs)]}
         for n in map(int, args.workers.split(",")):
             rows[f"{n} worker(s)"] = [time_workers(n, surge, pg, rd) for _ in range(args.runs)]
     base = statistics.median(rows["ingest (1 process, no Redis)"])
-    print(f"{args.posts:,} posts, {os.cpu_count()} cores, median of {args.runs} runs "
-          "(wall time includes each process's start-up)")
+    print(
+        f"{args.posts:,} posts, {os.cpu_count()} cores, median of {args.runs} runs "
+        "(wall time includes each process's start-up)"
+    )
     print(f"{'setup':32} {'posts/s':>10} {'vs ingest':>10}")
     results = {}
     for name, times in rows.items():

@@ -1,20 +1,24 @@
-"""Commands that persist: `ingest` and `migrate` (loaded by `python -m moderation`)."""
+"""Commands that persist: `ingest`, `migrate`, `users` (loaded by `python -m moderation`)."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import signal
 import socket
 import sys
 
+from db.accounts import AccountError, Role, create_user, list_users, role_of
 from db.engine import make_engine, make_sessionmaker
 from db.ingest import ingest_lines
 from db.migrate import upgrade
 from moderation.assemble import build_policy
 from moderation.cli import open_input
 from moderation.config import Settings
+
+PASSWORD_ENV = "MODERATION_PASSWORD"
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,10 +53,50 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     p.set_defaults(run=cmd_worker)
 
+    users = sub.add_parser("users", help="manage dashboard accounts").add_subparsers(
+        dest="users_command", required=True
+    )
+    p = users.add_parser("add", help="add a local account (argon2-hashed password)")
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p.add_argument(
+        "--password",
+        help=f"the password; otherwise ${PASSWORD_ENV}, otherwise asked for on the terminal",
+    )
+    p.add_argument("--exist-ok", action="store_true", help="do nothing if the name is taken")
+    p.set_defaults(run=cmd_users_add)
+    p = users.add_parser("list", help="list accounts and roles")
+    p.set_defaults(run=cmd_users_list)
+
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     upgrade(make_engine(settings.database_url))
     print(f"schema up to date: {_safe_url(settings.database_url)}", file=sys.stderr)
+    return 0
+
+
+def cmd_users_add(args: argparse.Namespace, settings: Settings) -> int:
+    password = args.password or os.environ.get(PASSWORD_ENV) or getpass.getpass("password: ")
+    upgrade(make_engine(settings.database_url))
+    Session = make_sessionmaker(settings.database_url)
+    try:
+        with Session.begin() as session:
+            if args.exist_ok and role_of(session, args.name) is not None:
+                print(f"user {args.name} exists; left as is", file=sys.stderr)
+                return 0
+            actor = create_user(session, args.name, Role(args.role), password)
+    except AccountError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"added {actor.name} ({actor.role})", file=sys.stderr)
+    return 0
+
+
+def cmd_users_list(args: argparse.Namespace, settings: Settings) -> int:
+    upgrade(make_engine(settings.database_url))
+    with make_sessionmaker(settings.database_url)() as session:
+        for actor in list_users(session):
+            print(f"{actor.name}\t{actor.role}")
     return 0
 
 

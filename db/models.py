@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -54,4 +64,68 @@ class DeadLetterRow(Base):
     line_no: Mapped[int] = mapped_column(Integer)
     raw: Mapped[bytes] = mapped_column(LargeBinary)
     reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class QueueItemRow(Base):
+    """One flagged post waiting in a queue.
+
+    `status` is a projection of the item's review events (kept in the same transaction as the
+    event that changes it, so claims can use an index); `claimed_by` and `claim_expires_at` are
+    operational claim state, not history.
+    """
+
+    __tablename__ = "queue_items"
+    __table_args__ = (Index("ix_queue_items_cluster", "cluster_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    post_id: Mapped[str] = mapped_column(ForeignKey("posts.id"), index=True)
+    queue: Mapped[str] = mapped_column(String(64))
+    priority: Mapped[int] = mapped_column(Integer)
+    cluster_id: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # open | closed
+    escalated_from: Mapped[int | None] = mapped_column(ForeignKey("queue_items.id"))
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    claim_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# Claiming walks this index in queue order (highest priority first, then oldest) over open items.
+Index(
+    "ix_queue_items_open",
+    QueueItemRow.queue,
+    QueueItemRow.priority.desc(),
+    QueueItemRow.id,
+    postgresql_where=text("status = 'open'"),
+    sqlite_where=text("status = 'open'"),
+)
+
+
+class ReviewEventRow(Base):
+    """An append-only decision: triggers on both backends refuse UPDATE and DELETE."""
+
+    __tablename__ = "review_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("queue_items.id"), index=True)
+    post_id: Mapped[str] = mapped_column(String(200), index=True)
+    queue: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(80), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text)
+    batch_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    rules_version: Mapped[str] = mapped_column(String(80))
+    # ",rule_a,rule_b," so that one LIKE filters by rule on every backend.
+    rules: Mapped[str] = mapped_column(Text)
+    scores: Mapped[dict[str, float]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

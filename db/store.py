@@ -1,8 +1,9 @@
-"""The write side of ingest: posts and their verdicts, stored once by post id; dead letters.
+"""The write side of ingest: posts, their verdicts and queue items, stored once by post id.
 
 Idempotence comes from the database, not from a read-then-write check: posts are inserted with
 ON CONFLICT DO NOTHING ... RETURNING id, and only the posts this call actually inserted get a
-verdict. Two ingesters racing on the same file therefore still store each post once.
+verdict (and, if flagged, a queue item). Two ingesters racing on the same file therefore still
+store each post once.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from db.models import DeadLetterRow, PostRow, VerdictRow
+from db.queue import enqueue
 from moderation.reader import Rejected
 from moderation.types import Post, Verdict
 
@@ -48,9 +50,10 @@ def store_batch(
     )
     stmt = _insert_ignoring_duplicates(session, PostRow).returning(PostRow.id)
     inserted = set(session.scalars(stmt, rows).all())
-    new_verdicts = [_verdict_row(v, now) for v in _first_per_id(verdicts) if v.id in inserted]
-    if new_verdicts:
-        session.execute(insert(VerdictRow), new_verdicts)
+    new = [v for v in _first_per_id(verdicts) if v.id in inserted]
+    if new:
+        session.execute(insert(VerdictRow), [_verdict_row(v, now) for v in new])
+        enqueue(session, new, now=now)
     return Stored(stored=len(inserted), duplicates=len(posts) - len(inserted))
 
 
