@@ -131,5 +131,5 @@ def authenticate(
 
 
 def list_users(session: Session) -> list[Actor]:
-    rows = session.execute(select(UserRow.name, UserRow.role).order_by(UserRow.name)).tuples()
+    rows = session.execute(select(UserRow.name, UserRow.role).order_by(UserRow.name))
     return [Actor(name, Role(role)) for name, role in rows]
