@@ -115,7 +115,7 @@ def active_counts(session: Session, since: datetime) -> dict[str, int]:
         .group_by(AlertRow.kind)
     )
     counts = dict.fromkeys(KINDS, 0)
-    counts.update(session.execute(stmt).tuples().all())
+    counts.update(session.execute(stmt).all())
     return counts
 
 
@@ -178,7 +178,7 @@ def _posts_per_hour(session: Session, start: datetime, end: datetime) -> dict[da
         .where(PostRow.created_at >= start, PostRow.created_at < end)
         .group_by(hour)
     )
-    return {from_epoch(h): n for h, n in session.execute(stmt).tuples()}
+    return {from_epoch(h): n for h, n in session.execute(stmt)}
 
 
 def _verdicts_in(session: Session, start: datetime, end: datetime):  # type: ignore[no-untyped-def]
@@ -198,7 +198,7 @@ def _rule_hits_per_hour(
     # JSON arrays are counted in Python: json_each / json_array_elements differ per dialect.
     stmt = stmt.add_columns(VerdictRow.rules).where(cast(VerdictRow.rules, String) != "[]")
     hits: dict[str, dict[datetime, int]] = defaultdict(lambda: defaultdict(int))
-    for h, rules in session.execute(stmt).tuples():
+    for h, rules in session.execute(stmt):
         for rule in set(rules or ()):
             hits[rule][from_epoch(h)] += 1
     return hits
@@ -215,7 +215,7 @@ def _flags_per_hour(
         .group_by(hour, queue)
     )
     flags: dict[str, dict[datetime, int]] = defaultdict(dict)
-    for h, q, n in session.execute(stmt).tuples():
+    for h, q, n in session.execute(stmt):
         flags[q][from_epoch(h)] = n
     return flags
 
@@ -229,7 +229,7 @@ def _failures_per_hour(
         .where(VerdictRow.errors.is_not(None), cast(VerdictRow.errors, String) != "[]")
         .group_by(hour)
     )
-    counts = {from_epoch(h): n for h, n in session.execute(stmt).tuples()}
+    counts = {from_epoch(h): n for h, n in session.execute(stmt)}
     return {"classifiers": counts} if counts else {}
 
 
@@ -249,7 +249,7 @@ def _lines_per_hour(
             .where(column >= start, column < end)
             .group_by(hour)
         )
-        for h, n in session.execute(stmt).tuples():
+        for h, n in session.execute(stmt):
             out[from_epoch(h)][1] += n
             if dead:
                 out[from_epoch(h)][0] += n

@@ -132,12 +132,12 @@ def _actions(session: Session, window: Window) -> dict[str, int]:
         .where(*_in_window(window))
         .group_by(VerdictRow.action)
     )
-    return dict(session.execute(stmt).tuples().all())
+    return dict(session.execute(stmt).all())
 
 
 def _language_mix(session: Session, window: Window, posts: int) -> dict[str, float]:
     stmt = select(PostRow.lang, func.count()).where(*_in_window(window)).group_by(PostRow.lang)
-    counts = session.execute(stmt).tuples().all()
+    counts = session.execute(stmt).all()
     return {lang: n / posts for lang, n in sorted(counts, key=lambda c: -c[1])} if posts else {}
 
 

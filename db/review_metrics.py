@@ -118,7 +118,7 @@ def queue_stats(session: Session, now: datetime, schema: ReviewSchema = SCHEMA) 
     )
     return [
         QueueStats(queue, depth, (utc(now) - utc(oldest)).total_seconds() if oldest else None)
-        for queue, depth, oldest in session.execute(stmt).tuples()
+        for queue, depth, oldest in session.execute(stmt)
     ]
 
 
@@ -145,8 +145,7 @@ def handling_time(
         .where(first.c.decided_at >= utc(start), first.c.decided_at < utc(end))
     )
     seconds = sorted(
-        (utc(done) - utc(created)).total_seconds()
-        for created, done in session.execute(stmt).tuples()
+        (utc(done) - utc(created)).total_seconds() for created, done in session.execute(stmt)
     )
     if not seconds:
         return HandlingTime(0, None, None)
@@ -173,7 +172,7 @@ def decisions_per_moderator(
         .group_by(actor)
         .order_by(func.count().desc(), actor)
     )
-    return {str(a): n for a, n in session.execute(stmt).tuples()}
+    return {str(a): n for a, n in session.execute(stmt)}
 
 
 def queue_flow(
@@ -205,7 +204,7 @@ def queue_flow(
         (0, inflow.group_by(items.c[schema.item_queue], hour_in)),
         (1, outflow.group_by(items.c[schema.item_queue], hour_out)),
     ):
-        for queue, hour, n in session.execute(stmt).tuples():
+        for queue, hour, n in session.execute(stmt):
             counts[queue][hour][side] += n
     flows = []
     for queue in sorted(counts):
