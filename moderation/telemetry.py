@@ -49,8 +49,13 @@ meter = metrics.get_meter(SCOPE)
 posts_counter = meter.create_counter(POSTS, unit="{post}", description="posts ingested")
 verdicts_counter = meter.create_counter(VERDICTS, unit="{verdict}", description="verdicts made")
 rule_hits_counter = meter.create_counter(RULE_HITS, unit="{hit}", description="live rule hits")
+# Batches take milliseconds to seconds; the SDK's default buckets start at 5 s.
+LATENCY_BUCKETS_S = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 classifier_duration = meter.create_histogram(
-    CLASSIFIER_DURATION, unit="s", description="classifier latency per batch"
+    CLASSIFIER_DURATION,
+    unit="s",
+    description="classifier latency per batch",
+    explicit_bucket_boundaries_advisory=LATENCY_BUCKETS_S,
 )
 classifier_failures = meter.create_counter(
     CLASSIFIER_FAILURES, unit="{batch}", description="classifier batches that failed closed"
@@ -59,7 +64,10 @@ dead_letters_counter = meter.create_counter(
     DEAD_LETTERS, unit="{line}", description="malformed lines kept as dead letters"
 )
 batch_duration = meter.create_histogram(
-    BATCH_DURATION, unit="s", description="read, moderate and store one ingest batch"
+    BATCH_DURATION,
+    unit="s",
+    description="read, moderate and store one ingest batch",
+    explicit_bucket_boundaries_advisory=LATENCY_BUCKETS_S,
 )
 
 
