@@ -11,8 +11,10 @@ import streamlit as st
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import make_engine
+from db.gauges import observe_database
 from db.migrate import upgrade
 from moderation.config import Settings
+from moderation.observability import Telemetry, configure
 
 
 @st.cache_resource
@@ -25,3 +27,12 @@ def get_sessionmaker() -> sessionmaker[Session]:
     engine = make_engine(get_settings().database_url)
     upgrade(engine)  # a fresh database gets its schema before the first page reads it
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@st.cache_resource
+def get_telemetry() -> Telemetry | None:
+    """The OpenTelemetry SDK, installed once per server process when OTEL_* ask for it."""
+    telemetry = configure(os.environ, service="moderation-dashboard")
+    if telemetry is not None:
+        observe_database(get_sessionmaker())
+    return telemetry

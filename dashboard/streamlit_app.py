@@ -7,9 +7,11 @@ checks the actor's stored role again.
 import streamlit as st
 
 from dashboard.components import current_actor
+from dashboard.resources import get_telemetry
 from db.accounts import Permission
 
 st.set_page_config(page_title="Surge moderation", page_icon="🛡️", layout="wide")
+get_telemetry()
 
 actor = current_actor()
 if actor is None:
@@ -31,6 +33,10 @@ else:
             actor.can(Permission.VIEW_AUDIT),
         ),
         (st.Page("app_pages/flagged.py", title="Flagged posts", icon="🚩"), True),
+        (
+            st.Page("app_pages/surge.py", title="Surge", icon="📈"),
+            actor.can(Permission.VIEW_METRICS),
+        ),
     ]
     pages = [page for page, allowed in offered if allowed]
     with st.sidebar:

@@ -10,6 +10,7 @@ import signal
 import socket
 import sys
 
+from db import cli_metrics as metrics_cli
 from db.accounts import AccountError, Role, create_user, list_users, role_of
 from db.engine import make_engine, make_sessionmaker
 from db.ingest import ingest_lines
@@ -25,10 +26,17 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p = sub.add_parser("ingest", help="score and store a JSONL file in DATABASE_URL")
     p.add_argument("file", help="path of a JSONL file, or - for stdin")
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    p.add_argument(
+        "--metrics-port",
+        type=int,
+        default=None,
+        help="serve Prometheus metrics on this port while ingesting (turns telemetry on)",
+    )
     p.set_defaults(run=cmd_ingest)
 
     p = sub.add_parser("migrate", help="create or upgrade the database schema")
     p.set_defaults(run=cmd_migrate)
+    metrics_cli.add_commands(sub)
 
     p = sub.add_parser("publish", help="append a JSONL file of posts to the Redis stream")
     p.add_argument("file", help="path of a JSONL file, or - for stdin")
@@ -103,6 +111,7 @@ def cmd_users_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     upgrade(make_engine(settings.database_url))
     Session = make_sessionmaker(settings.database_url)
+    telemetry = metrics_cli.start_telemetry(Session, "moderation-ingest", args.metrics_port)
     policy = build_policy(settings)
     bar = _progress_bar(args)
     with open_input(args.file) as stream:
@@ -116,6 +125,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         )
     if bar:
         bar.close()
+    metrics_cli.scan_recent_alerts(Session)
+    if telemetry:
+        telemetry.shutdown()
     print(json.dumps(summary.as_dict()))
     return 0
 

@@ -15,6 +15,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.store import add_dead_letters, store_batch
 from moderation.pipeline import Policy, moderate_batch
 from moderation.reader import read_batches
+from moderation.telemetry import (
+    SPAN_INGEST_BATCH,
+    SPAN_PARSE,
+    SPAN_STORE,
+    batch_duration,
+    dead_letters_counter,
+    posts_counter,
+    tracer,
+)
 
 
 @dataclass(slots=True)
@@ -52,16 +61,34 @@ def ingest_lines(
     """Score and store every valid line; every malformed one becomes a dead letter."""
     summary = IngestSummary()
     started = time.perf_counter()
+    waited_since = time.time_ns()
     for batch in read_batches(lines, batch_size):
-        verdicts = moderate_batch(batch.posts, policy=policy)
-        with Session.begin() as session:
-            result = store_batch(session, batch.posts, batch.raws, verdicts)
-            add_dead_letters(session, source, batch.rejected)
+        # Reading and parsing happen inside the generator, before the batch span can exist;
+        # the parse span is therefore back-dated to when this loop started waiting for it.
+        parsed_at = time.time_ns()
+        with tracer.start_as_current_span(SPAN_INGEST_BATCH, start_time=waited_since) as span:
+            tracer.start_span(SPAN_PARSE, start_time=waited_since).end(end_time=parsed_at)
+            span.set_attribute("moderation.lines", batch.lines)
+            verdicts = moderate_batch(batch.posts, policy=policy)
+            with tracer.start_as_current_span(SPAN_STORE), Session.begin() as session:
+                result = store_batch(session, batch.posts, batch.raws, verdicts)
+                add_dead_letters(session, source, batch.rejected)
+        _record(result.stored, result.duplicates, len(batch.rejected), waited_since)
         summary.read += batch.lines
         summary.stored += result.stored
         summary.duplicates += result.duplicates
         summary.dead_letters += len(batch.rejected)
         if on_batch:
             on_batch(batch.lines)
+        waited_since = time.time_ns()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _record(stored: int, duplicates: int, rejected: int, started_ns: int) -> None:
+    posts_counter.add(stored, {"outcome": "stored"})
+    if duplicates:
+        posts_counter.add(duplicates, {"outcome": "duplicate"})
+    if rejected:
+        dead_letters_counter.add(rejected)
+    batch_duration.record((time.time_ns() - started_ns) / 1e9)

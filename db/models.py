@@ -8,12 +8,14 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -54,6 +56,8 @@ class VerdictRow(Base):
     cluster_id: Mapped[str | None] = mapped_column(String(64), index=True)
     cluster_size: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Why a classifier failed closed for this post (0003); NULL on rows stored before it.
+    errors: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
 
 
 class DeadLetterRow(Base):
@@ -129,3 +133,24 @@ class ReviewEventRow(Base):
     rules: Mapped[str] = mapped_column(Text)
     scores: Mapped[dict[str, float]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class AlertRow(Base):
+    """An anomaly found by db.alerts, with the numbers that made it one."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        UniqueConstraint("kind", "subject", "window_start", name="uq_alerts_kind_subject_start"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(200))  # rule id, queue name or source
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    window_end: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    score: Mapped[float] = mapped_column(Float)  # robust z-score (or growth ratio)
+    observed: Mapped[float] = mapped_column(Float)
+    expected: Mapped[float] = mapped_column(Float)
+    message: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -114,4 +114,5 @@ def _verdict_row(v: Verdict, now: datetime) -> dict[str, object]:
         "cluster_id": v.cluster.id if v.cluster else None,
         "cluster_size": v.cluster.size if v.cluster else None,
         "created_at": now,
+        "errors": doc["errors"],
     }

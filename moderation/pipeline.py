@@ -13,9 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from moderation import telemetry
 from moderation.classifiers.base import Classifier
 from moderation.language import detect_lang
 from moderation.scoring import score_batch
+from moderation.telemetry import tracer
 from moderation.types import Action, Cluster, Post, PostContext, RuleHit, Verdict, strictest
 
 
@@ -63,20 +65,29 @@ class Policy:
 
 def moderate_batch(posts: Sequence[Post], *, policy: Policy) -> list[Verdict]:
     """Score, cluster, evaluate rules and decide for a batch, in input order."""
-    langs = [post.lang if post.lang in _LANGS else detect_lang(post.text) for post in posts]
-    scores, errors = score_batch([p.text for p in posts], policy.classifiers)
-    clusters: list[Cluster | None] = (
-        list(policy.clusterer.assign(posts)) if policy.clusterer else [None] * len(posts)
-    )
-    contexts = [
-        PostContext(post=p, lang=lang, scores=s, cluster=c)
-        for p, lang, s, c in zip(posts, langs, scores, clusters, strict=True)
-    ]
-    hits = policy.ruleset.evaluate(contexts)
-    return [
-        decide(ctx, post_hits, post_errors, policy=policy)
-        for ctx, post_hits, post_errors in zip(contexts, hits, errors, strict=True)
-    ]
+    with tracer.start_as_current_span(telemetry.SPAN_MODERATE) as span:
+        span.set_attribute("moderation.posts", len(posts))
+        with tracer.start_as_current_span(telemetry.SPAN_LANG):
+            langs = [post.lang if post.lang in _LANGS else detect_lang(post.text) for post in posts]
+        with tracer.start_as_current_span(telemetry.SPAN_CLASSIFIERS):
+            scores, errors = score_batch([p.text for p in posts], policy.classifiers)
+        with tracer.start_as_current_span(telemetry.SPAN_CLUSTER):
+            clusters: list[Cluster | None] = (
+                list(policy.clusterer.assign(posts)) if policy.clusterer else [None] * len(posts)
+            )
+        contexts = [
+            PostContext(post=p, lang=lang, scores=s, cluster=c)
+            for p, lang, s, c in zip(posts, langs, scores, clusters, strict=True)
+        ]
+        with tracer.start_as_current_span(telemetry.SPAN_RULES):
+            hits = policy.ruleset.evaluate(contexts)
+        with tracer.start_as_current_span(telemetry.SPAN_DECIDE):
+            verdicts = [
+                decide(ctx, post_hits, post_errors, policy=policy)
+                for ctx, post_hits, post_errors in zip(contexts, hits, errors, strict=True)
+            ]
+    telemetry.record_verdicts(verdicts)
+    return verdicts
 
 
 def moderate(post: Post, *, policy: Policy) -> Verdict:

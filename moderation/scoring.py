@@ -12,6 +12,7 @@ import math
 import time
 from collections.abc import Sequence
 
+from moderation import telemetry
 from moderation.classifiers.base import Classifier
 
 logger = logging.getLogger(__name__)
@@ -30,16 +31,21 @@ def score_batch(
     errors: list[list[str]] = [[] for _ in texts]
     for clf in classifiers:
         started = time.perf_counter()
-        try:
-            out = clf.predict_proba(texts)
-            problem = _check_output(out, len(texts))
-        except Exception as err:  # any backend failure must fail closed, whatever its type
-            logger.warning("classifier %s failed: %r", clf.name, err)
-            problem = f"raised {type(err).__name__}: {err}"
+        with telemetry.tracer.start_as_current_span(telemetry.SPAN_CLASSIFIER) as span:
+            span.set_attribute("moderation.classifier", clf.name)
+            try:
+                out = clf.predict_proba(texts)
+                problem = _check_output(out, len(texts))
+            except Exception as err:  # any backend failure must fail closed, whatever its type
+                logger.warning("classifier %s failed: %r", clf.name, err)
+                problem = f"raised {type(err).__name__}: {err}"
         elapsed = time.perf_counter() - started
         if problem is None and elapsed > budget_s:
             problem = f"took {elapsed:.1f}s, over its {budget_s:.0f}s budget"
+        attributes = {"classifier": clf.name}
+        telemetry.classifier_duration.record(elapsed, attributes)
         if problem is not None:
+            telemetry.classifier_failures.add(1, attributes)
             for post_errors in errors:
                 post_errors.append(f"classifier {clf.name} {problem}")
             continue

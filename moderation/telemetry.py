@@ -1,0 +1,82 @@
+"""Telemetry names and the OpenTelemetry *API* instruments the pipeline records into.
+
+Library code (pipeline, scoring, ingest) only ever touches the API: until an edge installs an SDK
+(`moderation/observability.py`, called by the CLI, the dashboard and workers), every span and
+instrument below is a no-op proxy, which is what makes "telemetry off" cost nothing measurable
+(see bench/telemetry_bench.py). Names are constants so that dashboards, alerts and tests agree.
+
+The tracer and meter are module-level on purpose: they are OpenTelemetry proxies that bind to
+whatever provider the edge installs later, not state this module owns.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from opentelemetry import metrics, trace
+
+from moderation.types import Verdict
+
+SCOPE = "moderation"
+
+# Spans: one per ingest batch, with one child per pipeline stage.
+SPAN_INGEST_BATCH = "ingest.batch"
+SPAN_PARSE = "moderation.parse"
+SPAN_MODERATE = "moderation.moderate_batch"
+SPAN_LANG = "moderation.lang"
+SPAN_CLASSIFIERS = "moderation.classifiers"
+SPAN_CLASSIFIER = "moderation.classifier"
+SPAN_CLUSTER = "moderation.cluster"
+SPAN_RULES = "moderation.rules"
+SPAN_DECIDE = "moderation.decide"
+SPAN_STORE = "db.store"
+
+# Metrics (Prometheus renders dots as underscores and adds _total / unit suffixes).
+POSTS = "moderation.posts"  # counter {outcome=stored|duplicate}
+VERDICTS = "moderation.verdicts"  # counter {action, queue}
+RULE_HITS = "moderation.rule_hits"  # counter {rule_id}
+CLASSIFIER_DURATION = "moderation.classifier.duration"  # histogram, seconds {classifier}
+CLASSIFIER_FAILURES = "moderation.classifier.failures"  # counter {classifier}
+DEAD_LETTERS = "moderation.dead_letters"  # counter
+BATCH_DURATION = "moderation.batch.duration"  # histogram, seconds, whole ingest batch
+QUEUE_DEPTH = "moderation.queue.depth"  # observable gauge {queue}, read from the database
+ALERTS_ACTIVE = "moderation.alerts.active"  # observable gauge {kind}, read from the database
+
+tracer = trace.get_tracer(SCOPE)
+meter = metrics.get_meter(SCOPE)
+
+posts_counter = meter.create_counter(POSTS, unit="{post}", description="posts ingested")
+verdicts_counter = meter.create_counter(VERDICTS, unit="{verdict}", description="verdicts made")
+rule_hits_counter = meter.create_counter(RULE_HITS, unit="{hit}", description="live rule hits")
+# Batches take milliseconds to seconds; the SDK's default buckets start at 5 s.
+LATENCY_BUCKETS_S = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+classifier_duration = meter.create_histogram(
+    CLASSIFIER_DURATION,
+    unit="s",
+    description="classifier latency per batch",
+    explicit_bucket_boundaries_advisory=LATENCY_BUCKETS_S,
+)
+classifier_failures = meter.create_counter(
+    CLASSIFIER_FAILURES, unit="{batch}", description="classifier batches that failed closed"
+)
+dead_letters_counter = meter.create_counter(
+    DEAD_LETTERS, unit="{line}", description="malformed lines kept as dead letters"
+)
+batch_duration = meter.create_histogram(
+    BATCH_DURATION,
+    unit="s",
+    description="read, moderate and store one ingest batch",
+    explicit_bucket_boundaries_advisory=LATENCY_BUCKETS_S,
+)
+
+
+def record_verdicts(verdicts: Sequence[Verdict]) -> None:
+    """Count verdicts by action and queue, and live rule hits by rule id, once per batch."""
+    # Aggregating in Python first keeps instrument calls per batch, not per post.
+    by_action = Counter((v.action.value, v.queue or "none") for v in verdicts)
+    for (action, queue), n in by_action.items():
+        verdicts_counter.add(n, {"action": action, "queue": queue})
+    hits = Counter(rule for v in verdicts for rule in v.rules)
+    for rule_id, n in hits.items():
+        rule_hits_counter.add(n, {"rule_id": rule_id})
