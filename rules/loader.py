@@ -75,7 +75,8 @@ def read_pack(path: str | Path) -> Pack:
 
 
 def check(path: str | Path) -> list[RuleError]:
-    return read_pack(path).errors
+    """Every problem in the pack at `path`, in file and line order; [] when it is clean."""
+    return RulesError(read_pack(path).errors).errors
 
 
 def load_ruleset(path: str | Path) -> Ruleset:
