@@ -8,6 +8,7 @@ on every post.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,13 @@ class Facts:
     ctx: PostContext
     found: dict[int, list[Span]]
     _urls: list[str] | None = None
+    _age: float | None = -1.0  # -1: not computed yet (None is a real answer: unknown)
+
+    @property
+    def age_days(self) -> float | None:
+        if self._age == -1.0:
+            self._age = self.ctx.post.account_age_days()
+        return self._age
 
     @property
     def urls(self) -> list[str]:
@@ -59,11 +67,9 @@ def compile_condition(cond: s.Condition, leaves: Leaves) -> Predicate:
     """A predicate for `cond`; text leaves look up their pattern ids in `leaves`."""
     match cond:
         case s.All(all_=parts):
-            preds = [compile_condition(p, leaves) for p in parts]
-            return lambda f: all(p(f) for p in preds)
+            return functools.reduce(_both, [compile_condition(p, leaves) for p in parts])
         case s.AnyOf(any_=parts):
-            preds = [compile_condition(p, leaves) for p in parts]
-            return lambda f: any(p(f) for p in preds)
+            return functools.reduce(_either, [compile_condition(p, leaves) for p in parts])
         case s.Not(not_=inner):
             pred = compile_condition(inner, leaves)
             return lambda f: not pred(f)
@@ -83,6 +89,15 @@ def compile_condition(cond: s.Condition, leaves: Leaves) -> Predicate:
             return _number_predicate(cond)
 
 
+# Chained two-argument closures: measurably cheaper per call than all()/any() over a generator.
+def _both(a: Predicate, b: Predicate) -> Predicate:
+    return lambda f: a(f) and b(f)
+
+
+def _either(a: Predicate, b: Predicate) -> Predicate:
+    return lambda f: a(f) or b(f)
+
+
 def _domain_predicate(domains: Sequence[str]) -> Predicate:
     exact = frozenset(d.lower().lstrip(".") for d in domains)
     suffixes = tuple("." + d for d in exact)
@@ -92,7 +107,7 @@ def _domain_predicate(domains: Sequence[str]) -> Predicate:
 def _number_predicate(cond: s.Condition) -> Predicate:
     match cond:
         case s.AccountAge(account_age_days=r):
-            return lambda f: r.holds(f.ctx.post.account_age_days())
+            return lambda f: r.holds(f.age_days)
         case s.Followers(followers=r):
             return lambda f: r.holds(f.ctx.post.author.followers)
         case s.PostsCount(posts_count=r):

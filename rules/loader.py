@@ -26,7 +26,7 @@ from rules.normalise import Folder
 from rules.source import Path as DataPath
 from rules.source import Source, read_source
 
-_SEVERITY = {"label": 0, "review": 1, "remove": 2}
+_SEVERITY = {"review": 1, "remove": 2}
 
 
 @dataclass
@@ -241,11 +241,7 @@ def _shadowed(pack: Pack) -> list[RuleError]:
                 continue
             key = rule.when.model_dump_json(by_alias=True) + repr(sorted(rule.skip_folds))
             first = earlier.get(key)
-            if (
-                first
-                and first[0].status == rule.status
-                and (_SEVERITY[first[0].action] >= _SEVERITY[rule.action])
-            ):
+            if first and first[0].status == rule.status and _covers(first[0], rule):
                 errors.append(
                     source.error(
                         ("rules", i, "when"),
@@ -257,3 +253,10 @@ def _shadowed(pack: Pack) -> list[RuleError]:
             else:
                 earlier.setdefault(key, (rule, f"{source.file}:{source.values[('rules', i)][0]}"))
     return errors
+
+
+def _covers(first: s.Rule, later: s.Rule) -> bool:
+    """Whether `first` already does all `later` would (a label is never covered by a flag)."""
+    if "label" in (first.action, later.action):
+        return first.action == later.action
+    return _SEVERITY[first.action] >= _SEVERITY[later.action]

@@ -108,13 +108,24 @@ class Folder:
         """The folded text and, per folded character, its index in `text` (plus a sentinel)."""
         chars: list[str] = []
         offsets: list[int] = []
-        for i, c in enumerate(text):
-            folded = c.lower().translate(self._table)
-            chars.extend(folded)
-            offsets.extend([i] * len(folded))
+        last = 0
+        # Printable ASCII only changes case, one character for one, so whole stretches of it
+        # map by position; only the unusual characters are looked up one at a time.
+        for m in _UNUSUAL.finditer(text):
+            chars.append(text[last : m.start()].lower())
+            offsets.extend(range(last, m.start()))
+            for i in range(m.start(), m.end()):
+                folded = text[i].lower().translate(self._table)
+                chars.append(folded)
+                offsets.extend([i] * len(folded))
+            last = m.end()
+        chars.append(text[last:].lower())
+        offsets.extend(range(last, len(text)))
         folded_text = "".join(chars)
-        for pattern, repl in self._steps:
-            folded_text, offsets = _substitute(pattern, repl, folded_text, offsets)
+        ascii_only = folded_text.isascii()
+        for (pattern, repl), (_, _, cue, needs_han) in zip(self._steps, self._fast, strict=True):
+            if not (needs_han and ascii_only) and cue.search(folded_text):
+                folded_text, offsets = _substitute(pattern, repl, folded_text, offsets)
         return folded_text, offsets + [len(text)]
 
 
