@@ -36,6 +36,11 @@ run: demo-data
 
 test: .venv/.dev-installed system-deps
 	$(PY) -m pytest
+	$(PY) -m rules check
+	$(PY) -m rules test
+
+rules: .venv/.installed
+	$(PY) -m rules check && $(PY) -m rules test
 
 lint: .venv/.dev-installed
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
