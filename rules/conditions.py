@@ -130,13 +130,13 @@ def gate(cond: s.Condition, leaves: Leaves) -> frozenset[int] | None:
         case s.LinksAtLeast() | s.LinkDomain() | s.LinkDomainList():
             return frozenset({LINK_ID})
         case s.All(all_=parts):
-            gates = [g for g in (gate(p, leaves) for p in parts) if g is not None]
-            return min(gates, key=len) if gates else None
+            known = [g for g in (gate(p, leaves) for p in parts) if g is not None]
+            return min(known, key=len) if known else None
         case s.AnyOf(any_=parts):
-            gates = [gate(p, leaves) for p in parts]
-            if any(g is None for g in gates):
+            maybe = [gate(p, leaves) for p in parts]
+            if any(g is None for g in maybe):
                 return None
-            return frozenset().union(*(g for g in gates if g is not None))
+            return frozenset().union(*(g for g in maybe if g is not None))
     return None
 
 

@@ -221,9 +221,18 @@ for _model in (All, AnyOf, Not):
     _model.model_rebuild()
 
 # Every key the schema knows, for "did you mean" on unknown keys.
+_MODELS: tuple[type[BaseModel], ...] = (
+    *CONDITIONS.values(),
+    Range,
+    Example,
+    Examples,
+    Rule,
+    TermList,
+    PolicyFile,
+)
 KNOWN_KEYS = frozenset(
     name
-    for model in (*CONDITIONS.values(), Range, Example, Examples, Rule, TermList, PolicyFile)
+    for model in _MODELS
     for name, field in model.model_fields.items()
     for name in (field.alias or name,)
 )
