@@ -47,6 +47,11 @@ test: .venv/.dev-installed system-deps
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	$(PY) -m pytest
+	$(PY) -m rules check
+	$(PY) -m rules test
+
+rules: .venv/.installed
+	$(PY) -m rules check && $(PY) -m rules test
 
 bench-queue: .venv/.installed system-deps
 	$(PY) -m bench.queue_bench --quick
