@@ -11,10 +11,16 @@ from dataclasses import dataclass, fields
 
 # name → (default, help). The README's settings table is checked against this in tests.
 SETTINGS: dict[str, tuple[str, str]] = {
-    "DATABASE_URL": ("sqlite:///moderation.db", "SQLAlchemy URL of the database (SQLite or PostgreSQL)"),
+    "DATABASE_URL": (
+        "sqlite:///moderation.db",
+        "SQLAlchemy URL of the database (SQLite or PostgreSQL)",
+    ),
     "RULES_DIR": ("rules/policies", "folder of the live rules pack"),
     "MODELS_DIR": ("moderation/models", "folder of the trained model artifacts"),
-    "CLASSIFIERS": ("keywords.v1", "comma-separated classifier backends to run on every post"),
+    "CLASSIFIERS": (
+        "linear.v1,detoxify.original.v1",
+        "comma-separated classifier backends; detoxify.* refines uncertain toxicity scores only",
+    ),
     "BATCH_SIZE": ("512", "posts scored and stored per transaction"),
 }
 
