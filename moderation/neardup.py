@@ -25,6 +25,7 @@ from moderation.types import Cluster, Post
 _DIGITS = re.compile(r"\d+")
 _NOISE = re.compile(r"[\s\W_]+")
 _MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
+_EMPTY = np.iinfo(np.uint64).max  # the signature of a text with no shingles
 _TWO_CHARS = np.uint64(0xFFFFFFFFFFFFFFFF ^ 0x1FFFFF)  # drop the third code point
 _ONE_CHAR = np.uint64(0xFFFFFFFFFFFFFFFF ^ ((1 << 42) - 1))  # keep only the first
 
@@ -86,6 +87,8 @@ class NearDuplicateIndex:
     def _join(self, post: Post, sig: np.ndarray) -> Cluster:
         now = post.created_at.timestamp() if post.created_at is not None else self._clock
         self._clock = max(self._clock, now)
+        if sig[0] == _EMPTY:  # nothing left after normalisation: a cluster of its own, unindexed
+            return Cluster(id=f"nd-{post.id}", size=1, growth=1)
         band_keys = [
             b.to_bytes(1, "little") + sig[b * self.rows : (b + 1) * self.rows].tobytes()
             for b in range(self.bands)
@@ -145,9 +148,9 @@ def _shingles(keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     position = np.arange(n) - np.repeat(ends - lengths, lengths)
     remaining = np.repeat(lengths, lengths) - position
     # A 3-gram must not cross into the next key; short keys keep their single leading shingle.
-    valid = (remaining >= 3) | ((position == 0) & (remaining < 3))
-    if not valid.all():
-        short = (position == 0) & (remaining < 3)
+    short = (position == 0) & (remaining < 3)
+    valid = (remaining >= 3) | short
+    if short.any():
         keep = np.where(remaining == 1, _ONE_CHAR, np.where(remaining == 2, _TWO_CHARS, _MASK))
         codes = np.where(short, codes & keep.astype(np.uint64), codes)
     return codes[valid], owner_of_char[valid]

@@ -27,7 +27,9 @@ FLOORS = (0.5, 0.9)  # a flag always means "more likely than not" on the calibra
 def choose_thresholds(
     artifact: LinearArtifact, featurizer: Featurizer, tox: pd.DataFrame, spam: pd.DataFrame
 ) -> dict[str, dict[str, float]]:
-    tox_neg = tox[(tox.split == "calib") & (tox.label == 0) & (tox.source == "wiki_talk")]
+    tox_neg = tox[(tox.split == "calib") & (tox.label == 0)]
+    if (tox_neg.source == "wiki_talk").any():  # the corpus at production prevalence, when present
+        tox_neg = tox_neg[tox_neg.source == "wiki_talk"]
     spam_neg = spam[(spam.split == "calib") & (spam.label == 0)]
     return {
         "toxicity": _at_fpr(_label_scores(artifact, featurizer, tox_neg, "toxicity"), TOXICITY_FPR),
