@@ -1,22 +1,77 @@
-"""Build the pipeline's `Policy` from settings: classifiers, rules pack, thresholds.
+"""Build the pipeline's `Policy` from settings: classifiers, rules pack, thresholds, clusterer.
 
 Called at the edges (CLI, dashboard, workers); the pipeline itself only receives the result.
+Model-backed classifiers get their artifact folder (`settings.models_dir`) from here and nowhere
+else. Detoxify is optional: when its weights are absent the policy runs on the fast path and
+carries a notice the edge shows.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
 from moderation import classifiers
+from moderation.cascade import Cascade
 from moderation.config import Settings
+from moderation.errors import ModelNotAvailable
+from moderation.neardup import NearDuplicateIndex
 from moderation.pipeline import Policy, Thresholds
 from rules import load_ruleset
 
-# Until the trained models ship their own thresholds, the lexicon scorer's coarse levels
-# (0.6 one hit, 0.85 two, 0.95 three) map onto review at one hit and remove at three.
+logger = logging.getLogger(__name__)
+
+# The lexicon scorer's coarse levels (0.6 one hit, 0.85 two, 0.95 three) map onto review at one
+# hit and remove at three. Trained models bring their own thresholds in their artifact.
 KEYWORD_THRESHOLDS = {"toxicity": Thresholds(0.5, 0.9), "spam": Thresholds(0.5, 0.9)}
+# Backends that only refine another's uncertain scores rather than scoring every post.
+CASCADE_BACKENDS = frozenset({"detoxify.original.v1"})
 
 
 def build_policy(settings: Settings) -> Policy:
-    """Classifiers plus the rules pack at `settings.rules_dir` (RulesError if it is invalid)."""
-    backends = [classifiers.create(name) for name in settings.classifiers]
-    ruleset = load_ruleset(settings.rules_dir)
-    return Policy(classifiers=backends, ruleset=ruleset, thresholds=KEYWORD_THRESHOLDS)
+    """Classifiers, the rules pack at `settings.rules_dir` (RulesError if invalid), clusterer."""
+    options = _backend_options(settings)
+    fast = [
+        classifiers.create(name, **options.get(name, {}))
+        for name in settings.classifiers
+        if name not in CASCADE_BACKENDS
+    ]
+    notices: list[str] = []
+    backends = list(fast)
+    for name in (n for n in settings.classifiers if n in CASCADE_BACKENDS):
+        try:
+            slow = classifiers.create(name, **options.get(name, {}))
+        except ModelNotAvailable as err:
+            notices.append(f"{err}; running on the fast path")
+            logger.info("%s", err)
+            continue
+        backends = [Cascade(fast=backends, slow=slow)] if backends else [slow]
+    return Policy(
+        classifiers=backends,
+        ruleset=load_ruleset(settings.rules_dir),
+        thresholds=_thresholds(fast),
+        clusterer=NearDuplicateIndex(),
+        notices=tuple(notices),
+    )
+
+
+def _backend_options(settings: Settings) -> dict[str, dict[str, Any]]:
+    models = Path(settings.models_dir)
+    return {
+        "linear.v1": {"models_dir": models},
+        "detoxify.original.v1": {"models_dir": models / "detoxify"},
+    }
+
+
+def _thresholds(backends: list[classifiers.Classifier]) -> dict[str, Thresholds]:
+    """The first trained backend's thresholds per label; the lexicon's for labels it lacks."""
+    chosen: dict[str, Thresholds] = {}
+    for clf in backends:
+        limits: Mapping[str, Mapping[str, float]] = getattr(clf, "thresholds", {})
+        for label, t in limits.items():
+            chosen.setdefault(label, Thresholds(float(t["review"]), float(t["remove"])))
+    for label, t in KEYWORD_THRESHOLDS.items():
+        chosen.setdefault(label, t)
+    return chosen

@@ -7,6 +7,7 @@ import json
 import sys
 from typing import BinaryIO
 
+from moderation import training_cli
 from moderation.assemble import build_policy
 from moderation.config import Settings
 from moderation.pipeline import moderate_batch
@@ -24,6 +25,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("file", help="path of a JSONL file, or - for stdin")
     p.set_defaults(run=cmd_score)
 
+    training_cli.add_commands(sub)
+
 
 def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
     out = sys.stdout
@@ -34,6 +37,8 @@ def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     policy = build_policy(settings)
+    for notice in policy.notices:
+        print(f"notice: {notice}", file=sys.stderr)
     rejected = 0
     with open_input(args.file) as stream:
         for batch in read_batches(stream, settings.batch_size):

@@ -17,7 +17,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
     ),
     "RULES_DIR": ("rules/policies", "folder of the live rules pack"),
     "MODELS_DIR": ("moderation/models", "folder of the trained model artifacts"),
-    "CLASSIFIERS": ("keywords.v1", "comma-separated classifier backends to run on every post"),
+    "CLASSIFIERS": (
+        "linear.v1,detoxify.original.v1",
+        "comma-separated classifier backends; detoxify.* refines uncertain toxicity scores only",
+    ),
     "BATCH_SIZE": ("512", "posts scored and stored per transaction"),
     "REDIS_URL": ("redis://127.0.0.1:6379/0", "Redis holding the posts stream (publish, worker)"),
 }

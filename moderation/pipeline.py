@@ -61,6 +61,7 @@ class Policy:
     ruleset: Ruleset = field(default_factory=EmptyRuleset)
     thresholds: Mapping[str, Thresholds] = field(default_factory=dict)
     clusterer: Clusterer | None = None
+    notices: tuple[str, ...] = ()  # degraded-mode messages the edge shows (e.g. a model missing)
 
 
 def moderate_batch(posts: Sequence[Post], *, policy: Policy) -> list[Verdict]:

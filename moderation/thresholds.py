@@ -1,0 +1,53 @@
+"""Operating thresholds per label, chosen on the calibration split (never on test rows).
+
+The surge's constraint is reviewer capacity and newcomers' trust: a friendly post flagged is worse
+than a borderline insult missed for an hour. So thresholds are read off the score distribution of
+*negatives* at a target false-positive rate, at the realistic prevalence of wiki_talk for toxicity
+and over every kind of ham for spam, and never go below a floor probability.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from moderation.features import Featurizer
+
+if TYPE_CHECKING:
+    from moderation.classifiers.linear import LinearArtifact
+
+# Target false-positive rates on held-out negatives (review, remove).
+TOXICITY_FPR = (0.01, 0.001)
+SPAM_FPR = (0.005, 0.0005)
+FLOORS = (0.5, 0.9)  # a flag always means "more likely than not" on the calibration mix
+
+
+def choose_thresholds(
+    artifact: LinearArtifact, featurizer: Featurizer, tox: pd.DataFrame, spam: pd.DataFrame
+) -> dict[str, dict[str, float]]:
+    tox_neg = tox[(tox.split == "calib") & (tox.label == 0)]
+    if (tox_neg.source == "wiki_talk").any():  # the corpus at production prevalence, when present
+        tox_neg = tox_neg[tox_neg.source == "wiki_talk"]
+    spam_neg = spam[(spam.split == "calib") & (spam.label == 0)]
+    return {
+        "toxicity": _at_fpr(_label_scores(artifact, featurizer, tox_neg, "toxicity"), TOXICITY_FPR),
+        "spam": _at_fpr(_label_scores(artifact, featurizer, spam_neg, "spam"), SPAM_FPR),
+    }
+
+
+def _label_scores(
+    artifact: LinearArtifact, featurizer: Featurizer, rows: pd.DataFrame, label: str
+) -> np.ndarray:
+    probs = artifact.probabilities(featurizer, rows.text.tolist())
+    cols = [artifact.heads.index(h) for h in artifact.label_heads[label]]
+    return probs[:, cols].max(axis=1)
+
+
+def _at_fpr(negatives: np.ndarray, fprs: tuple[float, float]) -> dict[str, float]:
+    review, remove = (
+        max(float(np.quantile(negatives, 1.0 - fpr)), floor)
+        for fpr, floor in zip(fprs, FLOORS, strict=True)
+    )
+    return {"review": round(review, 4), "remove": round(max(remove, review), 4)}

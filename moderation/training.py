@@ -1,0 +1,174 @@
+"""Train `linear.v1` from the labeled CSVs (`../shared/data`, see its SOURCES.md).
+
+    corpora → grouped splits → featurise once → logistic heads → Platt calibration → thresholds
+
+Splits are deterministic (a hash of a normalised-text key), so `evaluate` rebuilds exactly the
+held-out rows the shipped model never saw. Near-duplicates share a key and so a split; each
+YouTube video is a group of its own and one whole video is held out.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression
+
+from moderation.classifiers.linear import LinearArtifact
+from moderation.features import FeatureSpec, Featurizer
+from moderation.normalise import fold
+from moderation.thresholds import choose_thresholds
+
+logger = logging.getLogger(__name__)
+
+TASK_DIRS = {"toxicity": "toxicity", "spam": "spam"}
+HELD_OUT_VIDEO = "youtube_lmfao"
+# Ham from the toxicity corpora teaches the spam heads what ordinary posts (EN and ZH) look like.
+HAM_PER_SOURCE = 1500
+SEED = 20250113
+
+
+@dataclass(frozen=True, slots=True)
+class TrainOptions:
+    spec: FeatureSpec = FeatureSpec()
+    c_text: float = 8.0  # inverse L2 strength for the n-gram heads (sources weigh ~1 each)
+    c_cues: float = 1.0
+
+
+def load_corpora(data_dir: Path) -> pd.DataFrame:
+    """All CSVs under toxicity/ and spam/, with `task` and deterministic `split` columns."""
+    frames = []
+    for task, sub in TASK_DIRS.items():
+        for path in sorted((data_dir / sub).glob("*.csv")):
+            frame = pd.read_csv(path, keep_default_na=False, dtype={"text": str})
+            frame["task"] = task
+            frames.append(frame[["text", "label", "lang", "source", "task"]])
+    if not frames:
+        raise FileNotFoundError(f"no CSV files under {data_dir}/toxicity or {data_dir}/spam")
+    df = pd.concat(frames, ignore_index=True)
+    df["label"] = df["label"].astype(int)
+    df["split"] = [split_of(t, s) for t, s in zip(df["text"], df["source"], strict=True)]
+    return df
+
+
+_KEY_DROP = re.compile(r"[\W\d_]+")
+
+
+def group_key(text: str) -> str:
+    """Near-duplicate key: folded text without digits, punctuation and spaces, first 48 chars.
+
+    Template spam that differs in a number, a handle at the end or punctuation shares a key.
+    """
+    return _KEY_DROP.sub("", fold(text))[:48]
+
+
+def split_of(text: str, source: str) -> str:
+    if source.startswith("youtube_"):
+        return "test" if source == HELD_OUT_VIDEO else _bucket(group_key(text), test=0)
+    return _bucket(group_key(text))
+
+
+def _bucket(key: str, *, test: int = 15) -> str:
+    # Calibration and threshold data are never trained on; test rows are touched only by evaluate.
+    b = zlib.crc32(key.encode()) % 100
+    return "test" if b < test else "calib" if b < test + 20 else "train"
+
+
+def source_weights(df: pd.DataFrame, *, balance_classes: bool = True) -> np.ndarray:
+    """Each source weighs the same in total; optionally its two classes balanced inside it.
+
+    Training balances classes (no source's base rate becomes a prior); calibration keeps each
+    source's own base rate, so a probability means "on a mix of these sources".
+    """
+    keys = ["source", "label"] if balance_classes else ["source"]
+    counts = df.groupby(keys).size()
+    cells = list(zip(*(df[k] for k in keys), strict=True))
+    w = np.array([len(df) / (len(counts) * counts[c if balance_classes else c[0]]) for c in cells])
+    return w.astype(np.float64)
+
+
+def spam_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """Spam corpora plus a sample of toxicity-corpus posts as ham (label 0, source kept)."""
+    spam = df[df.task == "spam"]
+    tox = df[df.task == "toxicity"]
+    ham = [
+        group.sample(min(len(group), HAM_PER_SOURCE), random_state=SEED)
+        for _, group in tox.groupby("source")
+    ]
+    return pd.concat([spam, *(h.assign(label=0) for h in ham)])
+
+
+def train(data_dir: Path, options: TrainOptions | None = None) -> LinearArtifact:
+    opts = options or TrainOptions()
+    df = load_corpora(data_dir)
+    featurizer = Featurizer(opts.spec)
+    tox = df[df.task == "toxicity"]
+    spam = spam_rows(df)
+    logger.info("featurising %d toxicity and %d spam rows", len(tox), len(spam))
+    x_tox, x_spam = (
+        featurizer.transform(tox.text.tolist()),
+        featurizer.transform(spam.text.tolist()),
+    )
+    cue_cols = np.arange(opts.spec.char_features + opts.spec.word_features, opts.spec.size)
+    heads = {
+        "toxicity": _fit_head(x_tox, tox, opts.c_text, None),
+        "spam": _fit_head(x_spam, spam, opts.c_text, None),
+        "spam_neutral": _fit_head(x_spam, spam, opts.c_cues, cue_cols),
+    }
+    names = list(heads)
+    weights = np.stack([heads[h][0] for h in names]).astype(np.float32)
+    bias = np.array([heads[h][1] for h in names], dtype=np.float32)
+    platt = np.stack(
+        [
+            _platt(x @ weights[i] + bias[i], rows)
+            for i, (x, rows) in enumerate([(x_tox, tox), (x_spam, spam), (x_spam, spam)])
+        ]
+    )
+    artifact = LinearArtifact(
+        spec=opts.spec,
+        heads=names,
+        weights=weights,
+        bias=bias,
+        platt=platt,
+        label_heads={"toxicity": ["toxicity"], "spam": ["spam", "spam_neutral"]},
+    )
+    artifact.thresholds = choose_thresholds(artifact, featurizer, tox, spam)
+    artifact.meta = {
+        "trained_on": sorted(df.source.unique()),
+        "rows": {s: int(n) for s, n in df[df.split == "train"].groupby("source").size().items()},
+        "held_out_video": HELD_OUT_VIDEO,
+    }
+    return artifact
+
+
+def _fit_head(
+    x: sp.csr_matrix, rows: pd.DataFrame, c: float, columns: np.ndarray | None
+) -> tuple[np.ndarray, float]:
+    train_mask = (rows.split == "train").to_numpy()
+    xs = x[train_mask] if columns is None else x[train_mask][:, columns]
+    model = LogisticRegression(C=c, solver="liblinear", max_iter=200)
+    model.fit(xs, rows.label[train_mask], sample_weight=source_weights(rows[train_mask]))
+    full = np.zeros(x.shape[1], dtype=np.float64)
+    if columns is None:
+        full[:] = model.coef_[0]
+    else:
+        full[columns] = model.coef_[0]
+    return full, float(model.intercept_[0])
+
+
+def _platt(margin: np.ndarray, rows: pd.DataFrame) -> np.ndarray:
+    """Fit p = sigmoid(a·margin + b) on the calibration split, sources weighted equally."""
+    mask = (rows.split == "calib").to_numpy()
+    model = LogisticRegression(C=1e4)
+    model.fit(
+        margin[mask].reshape(-1, 1),
+        rows.label[mask],
+        sample_weight=source_weights(rows[mask], balance_classes=False),
+    )
+    return np.array([model.coef_[0][0], model.intercept_[0]], dtype=np.float32)

@@ -1,0 +1,89 @@
+"""The shipped `linear.v1` artifact: loading, failure modes, and behaviour on plain cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from moderation import classifiers
+from moderation.__main__ import main
+from moderation.assemble import build_policy
+from moderation.config import Settings
+from moderation.contract import post_from_dict
+from moderation.errors import ModelNotAvailable
+from moderation.pipeline import moderate_batch
+from moderation.types import Action
+
+SHIPPED_MODELS = Path(__file__).resolve().parent.parent / "moderation" / "models"
+
+
+@pytest.fixture(scope="module")
+def linear():
+    return classifiers.create("linear.v1", models_dir=SHIPPED_MODELS)
+
+
+def test_missing_artifact_is_model_not_available_at_build_time(tmp_path: Path) -> None:
+    with pytest.raises(ModelNotAvailable, match="python -m moderation train"):
+        classifiers.create("linear.v1", models_dir=tmp_path)
+
+
+def test_cli_reports_missing_artifact_instead_of_a_traceback(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setenv("MODELS_DIR", str(tmp_path))
+    assert main(["score", "-"]) == 2
+    assert "linear.v1: artifact" in capsys.readouterr().err
+
+
+def test_missing_detoxify_weights_leave_a_notice_and_the_fast_path() -> None:
+    settings = Settings.from_env({"MODELS_DIR": str(SHIPPED_MODELS)})
+    policy = build_policy(settings)
+    assert [c.name for c in policy.classifiers] == ["linear.v1"]
+    assert any("detoxify.original.v1" in n and "fast path" in n for n in policy.notices)
+
+
+def test_policy_thresholds_come_from_the_artifact(linear) -> None:
+    policy = build_policy(Settings.from_env({"MODELS_DIR": str(SHIPPED_MODELS)}))
+    assert policy.thresholds["toxicity"].review == linear.thresholds["toxicity"]["review"]
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "high"),
+    [
+        ("you are a pathetic worthless idiot", "toxicity", True),
+        ("thank you so much for the warm welcome!", "toxicity", False),
+        pytest.param(
+            "你是傻逼吧，脑子有病",
+            "toxicity",
+            True,
+            marks=pytest.mark.xfail(
+                strict=True, reason="known weakness: COLD/SWSR teach topic offence, not profanity"
+            ),
+        ),
+        ("欢迎美国朋友来小红书", "toxicity", False),
+        ("WINNER!! claim your £1000 cash prize now, call 09061701461", "spam", True),
+        ("see you at dinner tonight", "spam", False),
+    ],
+)
+def test_plain_cases_land_on_the_right_side_of_review(linear, text, label, high) -> None:
+    (scores,) = linear.predict_proba([text])
+    assert (scores[label] >= linear.thresholds[label]["review"]) is high
+
+
+def test_chinese_contact_and_money_cues_raise_spam_without_chinese_spam_data(linear) -> None:
+    plain, spam = linear.predict_proba(["今天在成都下雪了", "兼职刷单，日结300元，加微信abc12345"])
+    assert spam["spam"] > 5 * plain["spam"]
+
+
+def test_garbage_from_a_backend_sends_posts_to_review() -> None:
+    class Broken:
+        name, labels = "broken.v1", ("toxicity",)
+
+        def predict_proba(self, texts):
+            return [{"toxicity": float("nan")} for _ in texts]
+
+    policy = build_policy(Settings.from_env({"MODELS_DIR": str(SHIPPED_MODELS)}))
+    policy = type(policy)(classifiers=[*policy.classifiers, Broken()], thresholds=policy.thresholds)
+    post = post_from_dict({"id": "p1", "text": "hello", "author": {"id": "a"}})
+    (verdict,) = moderate_batch([post], policy=policy)
+    assert verdict.action is Action.REVIEW
+    assert any("broken.v1" in e for e in verdict.errors)

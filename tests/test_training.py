@@ -1,0 +1,93 @@
+"""`train` on a tiny synthetic corpus: artifact round-trips without pickle and learns the signal."""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from moderation.__main__ import main
+from moderation.classifiers.linear import NAME, LinearArtifact, LinearClassifier
+from moderation.features import FeatureSpec
+from moderation.training import TrainOptions, group_key, split_of, train
+
+TINY_SPEC = FeatureSpec(char_features=2**12, char_ngrams=(2, 4), word_features=2**10)
+NICE = ["thanks for the recipe", "welcome to the group", "what a lovely cat", "谢谢大家的欢迎"]
+RUDE = ["you are a stupid idiot", "shut up moron", "你是傻逼", "go away you worthless trash"]
+HAM = ["see you at lunch", "ok call you later", "running late, sorry", "happy birthday mate"]
+SPAM = ["WIN a free prize now call 09061234567", "claim your cash bonus at www.win-now.com"]
+
+
+def _write(path: Path, rows: list[tuple[str, int, str, str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["text", "label", "lang", "source"])
+        writer.writerows(rows)
+
+
+@pytest.fixture
+def tiny_data(tmp_path: Path) -> Path:
+    rng = random.Random(0)
+
+    def rows(
+        pos: list[str], neg: list[str], source: str, n: int
+    ) -> list[tuple[str, int, str, str]]:
+        out = []
+        for i in range(n):
+            label = i % 2
+            text = f"{rng.choice(pos if label else neg)} {rng.choice(['friend', 'pal', 'x'])} {i}"
+            out.append((text + " " + "".join(rng.choices("abcdefgh", k=6)), label, "en", source))
+        return out
+
+    _write(tmp_path / "toxicity" / "wiki_talk.csv", rows(RUDE, NICE, "wiki_talk", 300))
+    _write(tmp_path / "spam" / "sms.csv", rows(SPAM, HAM, "sms_uci", 300))
+    return tmp_path
+
+
+def test_trained_artifact_round_trips_and_separates_the_classes(
+    tiny_data: Path, tmp_path: Path
+) -> None:
+    artifact = train(tiny_data, TrainOptions(spec=TINY_SPEC))
+    artifact.save(tmp_path / "out")
+    loaded = LinearArtifact.load(tmp_path / "out")
+    assert loaded.heads == ["toxicity", "spam", "spam_neutral"]
+    assert np.allclose(loaded.weights, artifact.weights, atol=1e-2)
+    clf = LinearClassifier(tmp_path / "out")
+    nice, rude, spam = clf.predict_proba(["what a lovely cat", "shut up moron", SPAM[0]])
+    assert rude["toxicity"] > nice["toxicity"]
+    assert spam["spam"] > nice["spam"]
+    for limits in clf.thresholds.values():
+        assert 0.0 < limits["review"] <= limits["remove"] <= 1.0
+
+
+def test_artifact_loads_with_pickle_disabled(tiny_data: Path, tmp_path: Path) -> None:
+    train(tiny_data, TrainOptions(spec=TINY_SPEC)).save(tmp_path)
+    with np.load(tmp_path / f"{NAME}.npz", allow_pickle=False) as arrays:
+        assert all(arrays[k].dtype != object for k in arrays.files)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Call 0906 123 4567 NOW!", "call 0800 999 1111 now"),  # numbers and case differ
+        ("加微信 8888，日结200元", "加微信 6666，日结500元。"),  # amounts and punctuation differ
+    ],
+)
+def test_near_duplicates_share_a_split(a: str, b: str) -> None:
+    assert group_key(a) == group_key(b)
+    assert split_of(a, "sms_uci") == split_of(b, "sms_uci")
+
+
+def test_evaluate_holds_out_a_whole_youtube_video() -> None:
+    assert split_of("check out my channel", "youtube_lmfao") == "test"
+    assert split_of("check out my channel", "youtube_psy") != "test"
+
+
+def test_evaluate_without_artifact_is_a_clear_error(tmp_path: Path, capsys) -> None:
+    code = main(["evaluate", "--data", str(tmp_path), "--models", str(tmp_path / "none")])
+    assert code == 2
+    assert "python -m moderation train" in capsys.readouterr().err
