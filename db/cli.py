@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 import sys
+from contextlib import AbstractContextManager, nullcontext
 
 from db import cli_metrics as metrics_cli
 from db.accounts import AccountError, Role, create_user, list_users, role_of
@@ -18,6 +19,8 @@ from db.migrate import upgrade
 from moderation.assemble import build_policy
 from moderation.cli import open_input
 from moderation.config import Settings
+from moderation.parallel import ModerationPool
+from moderation.pipeline import Policy
 
 PASSWORD_ENV = "MODERATION_PASSWORD"
 
@@ -31,6 +34,12 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         type=int,
         default=None,
         help="serve Prometheus metrics on this port while ingesting (turns telemetry on)",
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes moderating batches (default: CPU count; 1 = all in this process)",
     )
     p.set_defaults(run=cmd_ingest)
 
@@ -111,18 +120,21 @@ def cmd_users_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     upgrade(make_engine(settings.database_url))
     Session = make_sessionmaker(settings.database_url)
-    telemetry = metrics_cli.start_telemetry(Session, "moderation-ingest", args.metrics_port)
     policy = build_policy(settings)
-    bar = _progress_bar(args)
-    with open_input(args.file) as stream:
-        summary = ingest_lines(
-            Session,
-            stream,
-            source=args.file,
-            policy=policy,
-            batch_size=settings.batch_size,
-            on_batch=bar.update if bar else None,
-        )
+    # The pool forks its workers now, before telemetry or the progress bar start any thread.
+    with _pool(settings, policy, args.jobs) as pool:
+        telemetry = metrics_cli.start_telemetry(Session, "moderation-ingest", args.metrics_port)
+        bar = _progress_bar(args)
+        with open_input(args.file) as stream:
+            summary = ingest_lines(
+                Session,
+                stream,
+                source=args.file,
+                policy=policy,
+                batch_size=settings.batch_size,
+                on_batch=bar.update if bar else None,
+                pool=pool,
+            )
     if bar:
         bar.close()
     metrics_cli.scan_recent_alerts(Session)
@@ -130,6 +142,14 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         telemetry.shutdown()
     print(json.dumps(summary.as_dict()))
     return 0
+
+
+def _pool(
+    settings: Settings, policy: Policy, jobs: int
+) -> AbstractContextManager[ModerationPool | None]:
+    if jobs <= 1:
+        return nullcontext()
+    return ModerationPool(settings, jobs, clusterer=policy.clusterer)
 
 
 def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:

@@ -7,14 +7,15 @@ loses at most the batch in hand (which a re-run stores, idempotently).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.store import add_dead_letters, store_batch
+from moderation.parallel import ModerationPool
 from moderation.pipeline import Policy, moderate_batch
-from moderation.reader import read_batches
+from moderation.reader import Batch, read_batches
 from moderation.telemetry import (
     SPAN_INGEST_BATCH,
     SPAN_PARSE,
@@ -24,6 +25,7 @@ from moderation.telemetry import (
     posts_counter,
     tracer,
 )
+from moderation.types import Verdict
 
 
 @dataclass(slots=True)
@@ -57,19 +59,23 @@ def ingest_lines(
     policy: Policy,
     batch_size: int = 512,
     on_batch: Callable[[int], None] | None = None,
+    pool: ModerationPool | None = None,
 ) -> IngestSummary:
-    """Score and store every valid line; every malformed one becomes a dead letter."""
+    """Score and store every valid line; every malformed one becomes a dead letter.
+
+    With a `pool`, batches are moderated in its worker processes (clusters still assigned here,
+    in order) while this process parses ahead and stores; storage stays here, one transaction
+    per batch, in input order.
+    """
     summary = IngestSummary()
     started = time.perf_counter()
     waited_since = time.time_ns()
-    for batch in read_batches(lines, batch_size):
-        # Reading and parsing happen inside the generator, before the batch span can exist;
-        # the parse span is therefore back-dated to when this loop started waiting for it.
-        parsed_at = time.time_ns()
+    for batch, verdicts, parsed_at in _moderated(read_batches(lines, batch_size), pool):
         with tracer.start_as_current_span(SPAN_INGEST_BATCH, start_time=waited_since) as span:
             tracer.start_span(SPAN_PARSE, start_time=waited_since).end(end_time=parsed_at)
             span.set_attribute("moderation.lines", batch.lines)
-            verdicts = moderate_batch(batch.posts, policy=policy)
+            if verdicts is None:  # sequential: moderate inside the batch span
+                verdicts = moderate_batch(batch.posts, policy=policy)
             with tracer.start_as_current_span(SPAN_STORE), Session.begin() as session:
                 result = store_batch(session, batch.posts, batch.raws, verdicts)
                 add_dead_letters(session, source, batch.rejected)
@@ -83,6 +89,22 @@ def ingest_lines(
         waited_since = time.time_ns()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _moderated(
+    batches: Iterator[Batch], pool: ModerationPool | None
+) -> Iterator[tuple[Batch, list[Verdict] | None, int]]:
+    """Each batch, its verdicts if a pool made them (None: not yet), and when it was ready (ns).
+
+    Reading and parsing happen inside this generator, before the batch span can exist; the
+    caller back-dates the batch and parse spans to when it started waiting.
+    """
+    if pool is None:
+        for batch in batches:
+            yield batch, None, time.time_ns()
+        return
+    for batch, verdicts in pool.moderate(batches):
+        yield batch, verdicts, time.time_ns()
 
 
 def _record(stored: int, duplicates: int, rejected: int, started_ns: int) -> None:

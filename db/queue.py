@@ -89,8 +89,8 @@ def enqueue(session: Session, verdicts: Sequence[Verdict], *, now: datetime) -> 
         for v in verdicts
         if v.action in (Action.REVIEW, Action.REMOVE)
     ]
-    if rows:
-        session.execute(insert(QueueItemRow), rows)
+    if rows:  # a Core insert on the session's connection: no ORM bulk path per row
+        session.connection().execute(insert(QueueItemRow.__table__), rows)
     return len(rows)
 
 
@@ -284,8 +284,8 @@ def _reopen_in_escalations(
         }
         for item in items
     ]
-    if rows:
-        session.execute(insert(QueueItemRow), rows)
+    if rows:  # a Core insert on the session's connection: no ORM bulk path per row
+        session.connection().execute(insert(QueueItemRow.__table__), rows)
 
 
 def _verdicts_for(session: Session, post_ids: list[str]) -> dict[str, VerdictRow]:

@@ -8,11 +8,12 @@ store each post once.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -48,11 +49,13 @@ def store_batch(
         }
         for p, raw, v in zip(posts, raws, verdicts, strict=True)
     )
-    stmt = _insert_ignoring_duplicates(session, PostRow).returning(PostRow.id)
-    inserted = set(session.scalars(stmt, rows).all())
+    # Core statements on the session's connection: the ORM bulk paths cost more than the rows.
+    conn = session.connection()
+    stmt = _insert_ignoring_duplicates(session, PostRow).returning(PostRow.__table__.c.id)
+    inserted = set(conn.execute(stmt, rows).scalars().all())
     new = [v for v in _first_per_id(verdicts) if v.id in inserted]
     if new:
-        session.execute(insert(VerdictRow), [_verdict_row(v, now) for v in new])
+        conn.execute(_VERDICT_INSERT, [_verdict_row(v, now) for v in new])
         enqueue(session, new, now=now)
     return Stored(stored=len(inserted), duplicates=len(posts) - len(inserted))
 
@@ -80,7 +83,7 @@ def add_dead_letters(session: Session, source: str, rejected: Sequence[Rejected]
 def _insert_ignoring_duplicates(session: Session, table: type[PostRow]):  # type: ignore[no-untyped-def]
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table).on_conflict_do_nothing(index_elements=["id"])
+    return module.insert(table.__table__).on_conflict_do_nothing(index_elements=["id"])
 
 
 def _unique_by_id(rows):  # type: ignore[no-untyped-def]
@@ -98,6 +101,16 @@ def _first_per_id(verdicts: Sequence[Verdict]) -> list[Verdict]:
     return list(seen.values())
 
 
+# The JSON columns are bound as text serialised here, once, with the same `json.dumps` the JSON
+# type would call per column; PostgreSQL casts the text to json on insert.
+_VERDICT_INSERT = text(
+    "INSERT INTO verdicts (post_id, action, queue, priority, scores, rules, reasons, matches,"
+    " rules_version, lang, cluster_id, cluster_size, created_at, errors) VALUES (:post_id,"
+    " :action, :queue, :priority, :scores, :rules, :reasons, :matches, :rules_version, :lang,"
+    " :cluster_id, :cluster_size, :created_at, :errors)"
+).bindparams(bindparam("created_at", type_=VerdictRow.__table__.c.created_at.type))
+
+
 def _verdict_row(v: Verdict, now: datetime) -> dict[str, object]:
     doc = v.to_json()
     return {
@@ -105,14 +118,14 @@ def _verdict_row(v: Verdict, now: datetime) -> dict[str, object]:
         "action": v.action.value,
         "queue": v.queue,
         "priority": v.priority,
-        "scores": doc["scores"],
-        "rules": doc["rules"],
-        "reasons": doc["reasons"],
-        "matches": doc["matches"],
+        "scores": json.dumps(doc["scores"]),
+        "rules": json.dumps(doc["rules"]),
+        "reasons": json.dumps(doc["reasons"]),
+        "matches": json.dumps(doc["matches"]),
         "rules_version": v.rules_version,
         "lang": v.lang,
         "cluster_id": v.cluster.id if v.cluster else None,
         "cluster_size": v.cluster.size if v.cluster else None,
         "created_at": now,
-        "errors": doc["errors"],
+        "errors": json.dumps(doc["errors"]),
     }

@@ -64,8 +64,18 @@ class Policy:
     notices: tuple[str, ...] = ()  # degraded-mode messages the edge shows (e.g. a model missing)
 
 
-def moderate_batch(posts: Sequence[Post], *, policy: Policy) -> list[Verdict]:
-    """Score, cluster, evaluate rules and decide for a batch, in input order."""
+def moderate_batch(
+    posts: Sequence[Post],
+    *,
+    policy: Policy,
+    clusters: Sequence[Cluster | None] | None = None,
+) -> list[Verdict]:
+    """Score, cluster, evaluate rules and decide for a batch, in input order.
+
+    `clusters`, when given, are the posts' near-duplicate clusters already assigned in input
+    order by the caller (moderation/parallel.py does, before handing batches to other processes);
+    `policy.clusterer` is then not consulted.
+    """
     with tracer.start_as_current_span(telemetry.SPAN_MODERATE) as span:
         span.set_attribute("moderation.posts", len(posts))
         with tracer.start_as_current_span(telemetry.SPAN_LANG):
@@ -73,9 +83,8 @@ def moderate_batch(posts: Sequence[Post], *, policy: Policy) -> list[Verdict]:
         with tracer.start_as_current_span(telemetry.SPAN_CLASSIFIERS):
             scores, errors = score_batch([p.text for p in posts], policy.classifiers)
         with tracer.start_as_current_span(telemetry.SPAN_CLUSTER):
-            clusters: list[Cluster | None] = (
-                list(policy.clusterer.assign(posts)) if policy.clusterer else [None] * len(posts)
-            )
+            if clusters is None:
+                clusters = assign_clusters(posts, policy.clusterer)
         contexts = [
             PostContext(post=p, lang=lang, scores=s, cluster=c)
             for p, lang, s, c in zip(posts, langs, scores, clusters, strict=True)
@@ -89,6 +98,10 @@ def moderate_batch(posts: Sequence[Post], *, policy: Policy) -> list[Verdict]:
             ]
     telemetry.record_verdicts(verdicts)
     return verdicts
+
+
+def assign_clusters(posts: Sequence[Post], clusterer: Clusterer | None) -> list[Cluster | None]:
+    return list(clusterer.assign(posts)) if clusterer else [None] * len(posts)
 
 
 def moderate(post: Post, *, policy: Policy) -> Verdict:

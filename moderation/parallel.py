@@ -1,0 +1,110 @@
+"""Moderate batches on several cores, in input order, with the verdicts one process would make.
+
+    with ModerationPool(settings, jobs=2, clusterer=policy.clusterer) as pool:
+        for batch, verdicts in pool.moderate(batches): ...
+
+Near-duplicate clustering is stateful (a post joins the cluster of the first *earlier* post it
+resembles), so it runs here, in the caller's process, strictly in input order; each batch's
+clusters then travel with its posts to a worker, which runs everything else (language,
+classifiers, rules, decision). Workers build their own `Policy` from `Settings` in the pool
+initializer (RE2 sets and Aho-Corasick automata cannot be pickled), so the per-batch traffic is
+posts and clusters in, verdicts out.
+
+At most `depth` batches are in flight, so memory stays bounded however long the input is, and
+results are yielded in submission order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
+from typing import Protocol, TypeVar
+
+from moderation import telemetry
+from moderation.config import Settings
+from moderation.pipeline import Clusterer, Policy, assign_clusters, moderate_batch
+from moderation.types import Cluster, Post, Verdict
+
+
+class HasPosts(Protocol):
+    @property
+    def posts(self) -> Sequence[Post]: ...
+
+
+B = TypeVar("B", bound=HasPosts)
+
+# The policy each worker process built in its initializer; module state by necessity (a
+# ProcessPoolExecutor task can only reach what the process already holds).
+_worker_policy: Policy | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _worker_policy
+    from moderation.assemble import build_policy  # the edge wiring, imported in the worker only
+
+    # Clusters arrive with each batch; a worker-local index would only see every other batch.
+    _worker_policy = replace(build_policy(settings), clusterer=None)
+
+
+def _moderate_in_worker(posts: Sequence[Post], clusters: Sequence[Cluster | None]) -> list[Verdict]:
+    assert _worker_policy is not None, "the pool initializer did not run"
+    return moderate_batch(posts, policy=_worker_policy, clusters=clusters)
+
+
+class ModerationPool:
+    """A process pool running `moderate_batch` over batches, results in input order."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        jobs: int,
+        *,
+        clusterer: Clusterer | None,
+        depth: int | None = None,
+    ) -> None:
+        self.jobs = jobs
+        self.depth = depth or 2 * jobs  # enough to keep every worker busy while one is stored
+        self._clusterer = clusterer
+        # fork: workers start at once with every module already imported, and nothing re-runs
+        # the caller's __main__ (spawn and forkserver both do). Forking is only safe before
+        # other threads exist (telemetry exporters, progress bars), so every worker is started
+        # here, eagerly, and callers create the pool before starting any thread.
+        self._executor = ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_init_worker,
+            initargs=(settings,),
+        )
+        self._executor.submit(_moderate_in_worker, [], []).result()
+
+    def __enter__(self) -> ModerationPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def moderate(self, batches: Iterable[B]) -> Iterator[tuple[B, list[Verdict]]]:
+        """Yield each batch with its verdicts, in the order the batches came."""
+        pending: deque[tuple[B, Future[list[Verdict]]]] = deque()
+        for batch in batches:
+            with telemetry.tracer.start_as_current_span(telemetry.SPAN_CLUSTER):
+                clusters = assign_clusters(batch.posts, self._clusterer)
+            future = self._executor.submit(_moderate_in_worker, batch.posts, clusters)
+            pending.append((batch, future))
+            if len(pending) >= self.depth:
+                yield _done(*pending.popleft())
+        while pending:
+            yield _done(*pending.popleft())
+
+
+def _done(batch: B, future: Future[list[Verdict]]) -> tuple[B, list[Verdict]]:
+    verdicts = future.result()
+    # The worker recorded these into a no-op meter (telemetry is installed in this process only).
+    telemetry.record_verdicts(verdicts)
+    return batch, verdicts
