@@ -107,7 +107,7 @@ def ingest_once(settings: Settings, surge: Path, jobs: int) -> Run:
     with rss_sampler() as peak:
         started = time.perf_counter()
         policy = build_policy(settings)
-        pool = ModerationPool(settings, jobs, clusterer=policy.clusterer) if jobs > 1 else None
+        pool = ModerationPool(policy, jobs) if jobs > 1 else None
         with pool or nullcontext() as workers, surge.open("rb") as lines:
             summary = ingest_lines(
                 Session, lines, source="bench", policy=policy, batch_size=512, pool=workers
@@ -250,6 +250,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", default=f"1,{os.cpu_count() or 1}", help="e.g. 1,2")
     parser.add_argument("--bert-sample", type=int, default=64)
     parser.add_argument("--postgres", action="store_true", help="also ingest into PostgreSQL")
+    parser.add_argument(
+        "--throughput-only",
+        action="store_true",
+        help="skip the stage breakdown and the bert-base baseline (for the scaling figures)",
+    )
     parser.add_argument("--quick", action="store_true", help="CI-sized: 2,000 posts, 1 run")
     args = parser.parse_args(argv)
     if args.quick:
@@ -266,12 +271,14 @@ def main(argv: list[str] | None = None) -> int:
         pg = {}
         if args.postgres:
             pg = {j: postgres_run(tmp / "pack", surge, j, args.runs) for j in jobs_list}
-        stages = stage_times(
-            settings_for(f"sqlite:///{tmp}/stages.db", tmp / "pack"), surge, args.posts
-        )
-        with surge.open(encoding="utf-8") as lines:
-            texts = [json.loads(line)["text"] for line in islice(lines, args.bert_sample)]
-        bert = bert_rate(texts)
+        stages, bert = {}, float("nan")
+        if not args.throughput_only:
+            stages = stage_times(
+                settings_for(f"sqlite:///{tmp}/stages.db", tmp / "pack"), surge, args.posts
+            )
+            with surge.open(encoding="utf-8") as lines:
+                texts = [json.loads(line)["text"] for line in islice(lines, args.bert_sample)]
+            bert = bert_rate(texts)
     report(args.posts, rules, results, pg, stages, bert)
     return 0
 
@@ -287,7 +294,7 @@ def report(
     runs = len(next(iter(results.values())))
     print(
         f"{posts:,} posts, {rules:,} rules, linear.v1 + near-dup, median of {runs} run(s), "
-        f"{os.cpu_count()} cores"
+        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end"
     )
     print(f"{'setup':28} {'posts/s':>9} {'peak PSS MB':>12} {'vs bert-base':>13}")
     for jobs, done in results.items():
@@ -297,6 +304,8 @@ def report(
     for jobs, rate in pg.items():
         print(f"{f'PostgreSQL, --jobs {jobs}':28} {rate:>9,.0f} {'':>12} {rate / bert:>12,.0f}x")
     print(f"{'bert-base (Detoxify), 2 thr':28} {bert:>9,.1f}")
+    if not stages:
+        return
     print(f"{'stage (one core)':28} {'µs/post':>9}")
     for name, us in stages.items():
         print(f"{name:28} {us:>9,.1f}")

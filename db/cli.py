@@ -122,7 +122,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     Session = make_sessionmaker(settings.database_url)
     policy = build_policy(settings)
     # The pool forks its workers now, before telemetry or the progress bar start any thread.
-    with _pool(settings, policy, args.jobs) as pool:
+    with _pool(policy, args.jobs) as pool:
         telemetry = metrics_cli.start_telemetry(Session, "moderation-ingest", args.metrics_port)
         bar = _progress_bar(args)
         with open_input(args.file) as stream:
@@ -144,12 +144,10 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _pool(
-    settings: Settings, policy: Policy, jobs: int
-) -> AbstractContextManager[ModerationPool | None]:
+def _pool(policy: Policy, jobs: int) -> AbstractContextManager[ModerationPool | None]:
     if jobs <= 1:
         return nullcontext()
-    return ModerationPool(settings, jobs, clusterer=policy.clusterer)
+    return ModerationPool(policy, jobs)
 
 
 def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:

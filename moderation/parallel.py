@@ -1,14 +1,15 @@
 """Moderate batches on several cores, in input order, with the verdicts one process would make.
 
-    with ModerationPool(settings, jobs=2, clusterer=policy.clusterer) as pool:
+    with ModerationPool(policy, jobs=2) as pool:
         for batch, verdicts in pool.moderate(batches): ...
 
 Near-duplicate clustering is stateful (a post joins the cluster of the first *earlier* post it
 resembles), so it runs here, in the caller's process, strictly in input order; each batch's
 clusters then travel with its posts to a worker, which runs everything else (language,
-classifiers, rules, decision). Workers build their own `Policy` from `Settings` in the pool
-initializer (RE2 sets and Aho-Corasick automata cannot be pickled), so the per-batch traffic is
-posts and clusters in, verdicts out.
+classifiers, rules, decision). Workers are forked from the caller after its policy is built and
+warmed: they inherit it as is (RE2 sets and Aho-Corasick automata cannot be pickled, and
+rebuilding a 1,000-rule pack and the model per worker cost more than a 20,000-post ingest's
+moderation), so the per-batch traffic is posts and clusters in, verdicts out.
 
 At most `depth` batches are in flight, so memory stays bounded however long the input is, and
 results are yielded in submission order.
@@ -24,8 +25,7 @@ from dataclasses import replace
 from typing import Protocol, TypeVar
 
 from moderation import telemetry
-from moderation.config import Settings
-from moderation.pipeline import Clusterer, Policy, assign_clusters, moderate_batch
+from moderation.pipeline import Policy, assign_clusters, moderate_batch
 from moderation.types import Cluster, Post, Verdict
 
 
@@ -36,17 +36,14 @@ class HasPosts(Protocol):
 
 B = TypeVar("B", bound=HasPosts)
 
-# The policy each worker process built in its initializer; module state by necessity (a
-# ProcessPoolExecutor task can only reach what the process already holds).
+# The policy a worker inherited at fork; module state by necessity (a ProcessPoolExecutor task
+# can only reach what its process already holds).
 _worker_policy: Policy | None = None
 
 
-def _init_worker(settings: Settings) -> None:
+def _init_worker(policy: Policy) -> None:
     global _worker_policy
-    from moderation.assemble import build_policy  # the edge wiring, imported in the worker only
-
-    # Clusters arrive with each batch; a worker-local index would only see every other batch.
-    _worker_policy = replace(build_policy(settings), clusterer=None)
+    _worker_policy = policy  # with fork, initargs are inherited, never pickled
 
 
 def _moderate_in_worker(posts: Sequence[Post], clusters: Sequence[Cluster | None]) -> list[Verdict]:
@@ -57,17 +54,13 @@ def _moderate_in_worker(posts: Sequence[Post], clusters: Sequence[Cluster | None
 class ModerationPool:
     """A process pool running `moderate_batch` over batches, results in input order."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        jobs: int,
-        *,
-        clusterer: Clusterer | None,
-        depth: int | None = None,
-    ) -> None:
+    def __init__(self, policy: Policy, jobs: int, *, depth: int | None = None) -> None:
         self.jobs = jobs
         self.depth = depth or 2 * jobs  # enough to keep every worker busy while one is stored
-        self._clusterer = clusterer
+        self._clusterer = policy.clusterer
+        # Clusters arrive with each batch; a worker-local index would only see every other batch.
+        shared = replace(policy, clusterer=None)
+        moderate_batch([], policy=shared)  # load lazy model artifacts once, before the fork
         # fork: workers start at once with every module already imported, and nothing re-runs
         # the caller's __main__ (spawn and forkserver both do). Forking is only safe before
         # other threads exist (telemetry exporters, progress bars), so every worker is started
@@ -76,7 +69,7 @@ class ModerationPool:
             max_workers=jobs,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_init_worker,
-            initargs=(settings,),
+            initargs=(shared,),
         )
         self._executor.submit(_moderate_in_worker, [], []).result()
 

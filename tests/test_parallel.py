@@ -16,7 +16,6 @@ from db.migrate import upgrade
 from db.models import DeadLetterRow, PostRow, QueueItemRow, VerdictRow
 from moderation.assemble import build_policy
 from moderation.config import Settings
-from moderation.neardup import NearDuplicateIndex
 from moderation.parallel import ModerationPool
 from moderation.pipeline import moderate_batch
 from moderation.reader import read_batches
@@ -25,7 +24,7 @@ from tests.test_ingest import MALFORMED, count
 
 @pytest.fixture(scope="module")
 def pool(settings: Settings) -> Iterator[ModerationPool]:
-    with ModerationPool(settings, jobs=2, clusterer=NearDuplicateIndex()) as running:
+    with ModerationPool(build_policy(settings), jobs=2) as running:
         yield running
 
 
@@ -35,7 +34,7 @@ def test_the_pool_makes_the_same_verdicts_and_clusters_as_one_process(
     batches = list(read_batches(surge_lines, 200))
     alone = build_policy(settings)
     expected = [v for b in batches for v in moderate_batch(b.posts, policy=alone)]
-    with ModerationPool(settings, jobs=2, clusterer=NearDuplicateIndex(), depth=3) as pool:
+    with ModerationPool(build_policy(settings), jobs=2, depth=3) as pool:
         pairs = list(pool.moderate(batches))
     assert [b for b, _ in pairs] == batches
     got = [v for _, verdicts in pairs for v in verdicts]
@@ -82,7 +81,7 @@ def test_ingest_with_the_pool_stores_what_ingest_without_it_stores(
     sequential = build_policy(settings)
     parallel = build_policy(settings)
     ingest_lines(other_session, lines, source="s", policy=sequential, batch_size=128)
-    pooled = ModerationPool(settings, jobs=2, clusterer=parallel.clusterer)
+    pooled = ModerationPool(parallel, jobs=2)
     with pooled:
         ingest_lines(Session, lines, source="s", policy=parallel, batch_size=128, pool=pooled)
     assert stored(Session) == stored(other_session)
