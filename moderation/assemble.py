@@ -26,6 +26,10 @@ logger = logging.getLogger(__name__)
 # The lexicon scorer's coarse levels (0.6 one hit, 0.85 two, 0.95 three) map onto review at one
 # hit and remove at three. Trained models bring their own thresholds in their artifact.
 KEYWORD_THRESHOLDS = {"toxicity": Thresholds(0.5, 0.9), "spam": Thresholds(0.5, 0.9)}
+# Labels whose score acts only through the rules pack. A spam score alone is weak evidence in a
+# surge (newcomers' "follow me back?" looks like YouTube self-promotion to any spam model), so the
+# pack decides what else must be present (rules/policies/spam.yaml, `spam_score_*` rules).
+RULE_DRIVEN_LABELS = frozenset({"spam"})
 # Backends that only refine another's uncertain scores rather than scoring every post.
 CASCADE_BACKENDS = frozenset({"detoxify.original.v1"})
 
@@ -74,4 +78,4 @@ def _thresholds(backends: list[classifiers.Classifier]) -> dict[str, Thresholds]
             chosen.setdefault(label, Thresholds(float(t["review"]), float(t["remove"])))
     for label, t in KEYWORD_THRESHOLDS.items():
         chosen.setdefault(label, t)
-    return chosen
+    return {label: t for label, t in chosen.items() if label not in RULE_DRIVEN_LABELS}
