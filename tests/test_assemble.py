@@ -21,6 +21,10 @@ def post(text: str, links: tuple[str, ...] = ()) -> Post:
         "歡迎TikTok難民，貓貓稅收到了 🐱",
         "cat tax as promised 🐱 this is Mochi",
         "is this like WeChat or something different? genuinely curious",
+        "you are a wonderful person, thank you for the welcome",
+        "honest question: what's a polite way to greet people here?",
+        "I don't hate anyone here, you guys are amazing",
+        "我不讨厌外国人，欢迎你们",
     ],
 )
 def test_friendly_newcomer_posts_are_allowed(policy: Policy, text: str) -> None:
@@ -38,6 +42,14 @@ def test_friendly_newcomer_posts_are_allowed(policy: Policy, text: str) -> None:
     ],
 )
 def test_contact_handle_spam_is_flagged(policy: Policy, text: str) -> None:
+    assert moderate(post(text), policy=policy).action is not Action.ALLOW
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I hate all immigrants", "you are a pathetic idiot", "这些外国人都是垃圾，滚回去"],
+)
+def test_plain_abuse_is_flagged(policy: Policy, text: str) -> None:
     assert moderate(post(text), policy=policy).action is not Action.ALLOW
 
 
