@@ -130,16 +130,16 @@ def _run_reviewers(
             p.join()
         return tallies
     start_t = threading.Barrier(reviewers)
-    tallies: list[Tally] = []
+    shares: list[Tally] = []
     threads = [
-        threading.Thread(target=lambda n=n: tallies.append(review(Session, n, start_t.wait)))
+        threading.Thread(target=lambda n=n: shares.append(review(Session, n, start_t.wait)))
         for n in names
     ]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return tallies
+    return shares
 
 
 def _review_in_process(url: str, reviewer: str, start: Any, results: Any) -> None:

@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, exists, literal_column, select
 from sqlalchemy.orm import Session
 
 from db.models import UserRow
@@ -30,6 +30,9 @@ class Role(StrEnum):
     POLICY = "policy"
     ENGINEER = "engineer"
     ADMIN = "admin"
+
+
+assert all(role.isalpha() and role.islower() for role in Role)  # see `granted`
 
 
 class Permission(StrEnum):
@@ -90,7 +93,12 @@ def roles_granted(permission: Permission) -> list[str]:
 def granted(actor: ColumnElement[str], permission: Permission) -> ColumnElement[bool]:
     """SQL: the stored role of `actor` (a bound parameter or column) grants `permission`."""
     users = UserRow.__table__.c
-    return exists().where(users.name == actor, users.role.in_(roles_granted(permission)))
+    # Role names are fixed lowercase words from this module, so they are written into the SQL
+    # as literals: an expanding bound list would be re-rendered on every execution.
+    roles: list[ColumnElement[str]] = [
+        literal_column(f"'{role}'") for role in roles_granted(permission)
+    ]
+    return exists().where(users.name == actor, users.role.in_(roles))
 
 
 def authorize(session: Session, actor: str, permission: Permission) -> Role:

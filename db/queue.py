@@ -18,9 +18,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, DateTime, and_, insert, literal, null, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Table,
+    and_,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from db.accounts import GRANTS, Permission, authorize
@@ -208,7 +219,7 @@ def _close_cluster(
 def _record(
     session: Session,
     actor: str,
-    items: Sequence[Mapping[str, Any]],
+    items: Sequence[Mapping[Any, Any]],
     decision: Decision,
     note: str,
     *,
@@ -245,7 +256,7 @@ def _record(
 
 
 def _reopen_in_escalations(
-    session: Session, items: Sequence[Mapping[str, Any]], now: datetime
+    session: Session, items: Sequence[Mapping[Any, Any]], now: datetime
 ) -> None:
     rows = [
         {
@@ -263,5 +274,5 @@ def _reopen_in_escalations(
 
 
 _verdict = VerdictRow.__table__.c
-_EVENTS = ReviewEventRow.__table__
+_EVENTS = cast(Table, ReviewEventRow.__table__)
 _INSERT_EVENT = insert(_EVENTS).returning(_EVENTS.c.id, sort_by_parameter_order=True)

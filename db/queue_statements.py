@@ -14,8 +14,11 @@ both with 8 concurrent reviewers).
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from sqlalchemy import (
     ColumnElement,
+    Table,
     Update,
     and_,
     bindparam,
@@ -32,7 +35,7 @@ from sqlalchemy.types import DateTime
 from db.accounts import Permission, granted
 from db.models import QueueItemRow, VerdictRow
 
-ITEMS = QueueItemRow.__table__
+ITEMS = cast(Table, QueueItemRow.__table__)
 _item = ITEMS.c
 _verdict = VerdictRow.__table__.c
 # A literal, not a bound parameter: the partial indexes' `status = 'open'` must be provable from
@@ -40,12 +43,12 @@ _verdict = VerdictRow.__table__.c
 OPEN = _item.status == literal_column("'open'")
 
 
-def claimable(now: ColumnElement[object]) -> ColumnElement[bool]:
+def claimable(now: ColumnElement[Any]) -> ColumnElement[bool]:
     """Nobody holds a live claim on the item at `now`."""
     return or_(_item.claimed_by.is_(None), _item.claim_expires_at <= now)
 
 
-def held_by(actor: ColumnElement[str], now: ColumnElement[object]) -> ColumnElement[bool]:
+def held_by(actor: ColumnElement[str], now: ColumnElement[Any]) -> ColumnElement[bool]:
     """`actor` holds a live claim on the item at `now`."""
     return and_(_item.claimed_by == actor, _item.claim_expires_at > now)
 
@@ -53,7 +56,7 @@ def held_by(actor: ColumnElement[str], now: ColumnElement[object]) -> ColumnElem
 ITEM_FIELDS = (_item.id, _item.post_id, _item.queue, _item.priority, _item.cluster_id)
 
 
-def _of_verdict(column: ColumnElement[object]) -> ColumnElement[object]:
+def _of_verdict(column: ColumnElement[Any]) -> ColumnElement[Any]:
     """`column` of the verdict of item `:item_id`'s post.
 
     Keyed on the parameter, not correlated with the updated row: SQLite plans a subquery in
