@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -36,7 +36,15 @@ from sqlalchemy.orm import Session
 
 from db.accounts import GRANTS, Permission, authorize
 from db.models import QueueItemRow, ReviewEventRow, VerdictRow
-from db.queue_statements import CLAIM, DECIDE, ITEM_FIELDS, ITEMS, OPEN, claimable
+from db.queue_statements import (
+    CLAIM,
+    DECIDE,
+    DECIDE_AND_RECORD_POSTGRESQL,
+    ITEM_FIELDS,
+    ITEMS,
+    OPEN,
+    claimable,
+)
 from moderation.pipeline import DEFAULT_QUEUE, FAILURE_QUEUE
 from moderation.types import Action, Verdict
 
@@ -140,19 +148,30 @@ def decide(
 ) -> int:
     """Record `actor`'s decision on an item they hold a live claim on; returns the event id.
 
-    Two statements: the conditional UPDATE (role and live claim checked in its WHERE clause)
-    returns what the event needs, then the event is inserted.
+    The conditional UPDATE checks the role and the live claim in its WHERE clause and returns
+    what the event needs; then the event is inserted. On PostgreSQL both are one statement.
     """
     now = now or datetime.now(UTC)
     decision = Decision(decision)
     params = {"actor": actor, "item_id": item_id, "now": now}
     params["new_status"] = state_from_events([decision])
-    rows = [row._mapping for row in session.connection().execute(DECIDE, params)]
+    connection = session.connection()
+    if connection.dialect.name == "postgresql" and decision is not Decision.ESCALATE:
+        params |= {"action": decision.value, "note": note.strip()}
+        event_id = connection.execute(DECIDE_AND_RECORD_POSTGRESQL, params).scalar()
+        if event_id is None:
+            _refuse(session, actor, item_id)
+        return int(event_id)
+    rows = [row._mapping for row in connection.execute(DECIDE, params)]
     if not rows:
-        authorize(session, actor, Permission.REVIEW)  # Forbidden before "claim lost"
-        raise ClaimLost(item_id, actor)
+        _refuse(session, actor, item_id)
     ids = _record(session, actor, rows, decision, note, now=now, batch_id=None)
     return ids[0]
+
+
+def _refuse(session: Session, actor: str, item_id: int) -> NoReturn:
+    authorize(session, actor, Permission.REVIEW)  # Forbidden before "claim lost"
+    raise ClaimLost(item_id, actor)
 
 
 def bulk_decide_cluster(

@@ -24,20 +24,25 @@ from sqlalchemy import (
     bindparam,
     case,
     func,
+    insert,
+    literal,
     literal_column,
     null,
     or_,
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.sql.dml import Insert
 from sqlalchemy.types import DateTime
 
 from db.accounts import Permission, granted
-from db.models import QueueItemRow, VerdictRow
+from db.models import QueueItemRow, ReviewEventRow, VerdictRow
 
 ITEMS = cast(Table, QueueItemRow.__table__)
-_item = ITEMS.c
-_verdict = VerdictRow.__table__.c
+EVENTS = cast(Table, ReviewEventRow.__table__)
+VERDICTS = cast(Table, VerdictRow.__table__)
+_item, _event, _verdict = ITEMS.c, EVENTS.c, VERDICTS.c
 # A literal, not a bound parameter: the partial indexes' `status = 'open'` must be provable from
 # the statement itself (SQLite matches the term as written; PostgreSQL for generic plans too).
 OPEN = _item.status == literal_column("'open'")
@@ -104,11 +109,11 @@ def _claim_statement(permission: Permission) -> Update:
     )
 
 
-def _decide_statement() -> Update:
+def _close_claim() -> Update:
     """Clear the actor's live claim on `:item_id` and set the status its new event implies."""
     actor = bindparam("actor", type_=_item.claimed_by.type)
     now = bindparam("now", type_=DateTime(timezone=True))
-    stmt = (
+    return (
         update(ITEMS)
         .where(
             _item.id == bindparam("item_id"),
@@ -122,7 +127,11 @@ def _decide_statement() -> Update:
             status=bindparam("new_status", type_=_item.status.type),
         )
     )
-    return stmt.returning(
+
+
+def _decide_statement() -> Update:
+    """`_close_claim`, returning what the event needs: the item and its post's verdict."""
+    return _close_claim().returning(
         *ITEM_FIELDS,
         _of_verdict(_verdict.rules_version).label("rules_version"),
         _of_verdict(_verdict.rules).label("rules"),
@@ -130,5 +139,33 @@ def _decide_statement() -> Update:
     )
 
 
+def _decide_and_record_postgresql() -> Insert:
+    """PostgreSQL: `_close_claim` and the event's INSERT in one statement (a data-modifying CTE),
+    which saves a round trip per decision. The event is the one `queue._record` builds: note
+    stripped, rules as ",a,b," in the verdict's order, "" and {} where the post has no verdict.
+    """
+    closed = _close_claim().returning(_item.id, _item.post_id, _item.queue).cte("closed")
+    elements = func.json_array_elements_text(_verdict.rules)
+    rule = elements.table_valued("value", with_ordinality="n").render_derived()
+    joined = select(func.string_agg(rule.c.value, aggregate_order_by(literal(","), rule.c.n)))
+    rules = literal(",") + func.coalesce(joined.scalar_subquery(), "") + literal(",")
+    event = select(
+        closed.c.id,
+        closed.c.post_id,
+        closed.c.queue,
+        bindparam("actor", type_=_item.claimed_by.type),
+        bindparam("action", type_=_event.action.type),
+        bindparam("note", type_=_event.note.type),
+        func.coalesce(_verdict.rules_version, ""),
+        rules,
+        func.coalesce(_verdict.scores, literal_column("'{}'::json")),
+        bindparam("now", type_=DateTime(timezone=True)),
+    ).select_from(closed.outerjoin(VERDICTS, _verdict.post_id == closed.c.post_id))
+    columns = ["item_id", "post_id", "queue", "actor", "action", "note"]
+    columns += ["rules_version", "rules", "scores", "created_at"]
+    return insert(EVENTS).from_select(columns, event).returning(_event.id)
+
+
 CLAIM = {p: _claim_statement(p) for p in (Permission.REVIEW, Permission.REVIEW_ESCALATIONS)}
 DECIDE = _decide_statement()
+DECIDE_AND_RECORD_POSTGRESQL = _decide_and_record_postgresql()
