@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import statistics
 import threading
 import time
@@ -52,6 +53,7 @@ class Tally:
     latencies: list[float]  # seconds per claim transaction
     started: float  # time.perf_counter(): CLOCK_MONOTONIC, comparable across processes
     finished: float
+    cpu: float  # this reviewer's own CPU seconds (time.thread_time) in the claim loop
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class ClaimRate:
     per_second: float
     p50_ms: float
     p99_ms: float
+    client_cpu_ms: float  # per claim+decide, all reviewers
+    server_cpu_ms: float | None  # per claim+decide, every process of the PostgreSQL cluster
 
 
 def main() -> None:
@@ -85,15 +89,23 @@ def main() -> None:
         (f"claims/s, 8 reviewer processes, {items:,} items", f"{procs.per_second:,.0f}"),
         ("  ratio 8 processes / 1", f"{procs.per_second / one.per_second:.1f}"),
         (f"claims/s, 8 reviewer threads, {items:,} items", f"{threads.per_second:,.0f}"),
+        ("CPU ms per claim+decide, 1 process: client + server", _cpu(one)),
+        ("CPU ms per claim+decide, 8 processes: client + server", _cpu(procs)),
+        ("CPU ms per claim+decide, 8 threads: client + server", _cpu(threads)),
         ("claim latency p50 / p99, 1 process (ms)", f"{one.p50_ms:.2f} / {one.p99_ms:.2f}"),
         ("claim latency p50 / p99, 8 processes (ms)", f"{procs.p50_ms:.2f} / {procs.p99_ms:.2f}"),
         ("page data, 10,000 posts / 500 pending (ms)", f"{base * 1000:.1f}"),
         (f"page data, {posts:,} posts / {pending:,} pending (ms)", f"{big * 1000:.1f}"),
         ("  ratio large / baseline", f"{big / base:.1f}"),
     ]
-    print(f"{'measure (median of ' + str(runs) + ' runs)':<52} {'value':>15}")
+    print(f"{'measure (median of ' + str(runs) + ' runs)':<56} {'value':>15}")
     for name, value in rows:
-        print(f"{name:<52} {value:>15}")
+        print(f"{name:<56} {value:>15}")
+
+
+def _cpu(rate: ClaimRate) -> str:
+    server = "n/a" if rate.server_cpu_ms is None else f"{rate.server_cpu_ms:.2f}"
+    return f"{rate.client_cpu_ms:.2f} + {server}"
 
 
 def median_rate(
@@ -104,12 +116,19 @@ def median_rate(
     for _ in range(runs):
         _reset(Session)
         _fill(Session, posts=items, pending=items, queue_name=QUEUE)
+        server_before = _server_cpu_seconds(Session)
         tallies = _run_reviewers(url, Session, reviewers, mode)
+        server_after = _server_cpu_seconds(Session)
         assert sum(t.claims for t in tallies) == items, (tallies, items)
         elapsed = max(t.finished for t in tallies) - min(t.started for t in tallies)
         latencies = sorted(x for t in tallies for x in t.latencies)
         p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-        results.append(ClaimRate(items / elapsed, statistics.median(latencies) * 1e3, p99 * 1e3))
+        server = None
+        if server_before is not None and server_after is not None:
+            server = (server_after - server_before) / items * 1e3
+        client = sum(t.cpu for t in tallies) / items * 1e3
+        p50 = statistics.median(latencies)
+        results.append(ClaimRate(items / elapsed, p50 * 1e3, p99 * 1e3, client, server))
     return sorted(results, key=lambda r: r.per_second)[len(results) // 2]
 
 
@@ -161,7 +180,7 @@ def review(Session: sessionmaker[Session], reviewer: str, ready: Callable[[], An
         pass
     ready()
     latencies = []
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.thread_time()
     while True:
         t0 = time.perf_counter()
         with Session.begin() as s:
@@ -171,7 +190,39 @@ def review(Session: sessionmaker[Session], reviewer: str, ready: Callable[[], An
         latencies.append(time.perf_counter() - t0)
         with Session.begin() as s:
             queue.decide(s, reviewer, claim.item_id, "approve")
-    return Tally(len(latencies), latencies, started, time.perf_counter())
+    cpu = time.thread_time() - cpu
+    return Tally(len(latencies), latencies, started, time.perf_counter(), cpu)
+
+
+def _server_cpu_seconds(Session: sessionmaker[Session]) -> float | None:
+    """CPU seconds used so far by the cluster's processes; None unless it runs on this host."""
+    with Session() as s:
+        backend = s.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    try:
+        postmaster = int(_proc_stat(backend)[1])
+        children = [
+            int(pid)
+            for pid in os.listdir("/proc")
+            if pid.isdigit() and _proc_stat(int(pid), missing_ok=True)[1:2] == [str(postmaster)]
+        ]
+        # Live backends' own time, plus the postmaster's time and its reaped children's (the
+        # backends of reviewer processes that have already exited).
+        ticks = sum(sum(map(int, _proc_stat(pid, missing_ok=True)[11:13])) for pid in children)
+        ticks += sum(map(int, _proc_stat(postmaster)[11:15]))
+    except OSError:
+        return None  # not Linux, or the server is elsewhere
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _proc_stat(pid: int, *, missing_ok: bool = False) -> list[str]:
+    """Fields of /proc/PID/stat after the command name: [state, ppid, ...]; utime is [11]."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        if missing_ok:
+            return []
+        raise
 
 
 def _reset(Session: sessionmaker[Session]) -> None:
