@@ -125,7 +125,8 @@ def claim_next(
     """Hand the next open item of `queue` to `reviewer` alone; None when nothing is claimable.
 
     A reviewer who already holds a live claim in this queue gets that item back. One statement
-    (see `_claim_statement`) checks the role, looks for a held claim and takes the next item.
+    (CLAIM in db/queue_statements.py) checks the role, looks for a held claim and takes the
+    next item; only when it returns nothing is the role read again, to raise Forbidden.
     """
     now = now or datetime.now(UTC)
     permission = _permission_for(queue)

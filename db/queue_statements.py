@@ -1,15 +1,15 @@
 """The claim and decide statements, built once at import with bound parameters.
 
-A claim and a decision are each one round trip of SQL on the hot path (claim + decide is three
-statements in all), and building the statements once keeps SQLAlchemy's per-call work to a
-cache lookup. The role check is part of each statement (`granted`): a row is only written if the
-actor's role, read from `users` in that same statement, allows it.
+On the hot path a claim is one statement and a decision two (one on PostgreSQL), and building
+the statements once keeps SQLAlchemy's per-call work to a cache lookup. The role check is part
+of each statement (`granted`): a row is only written if the actor's role, read from `users` in
+that same statement, allows it.
 
 Concurrency: on PostgreSQL the candidate row is picked with FOR UPDATE SKIP LOCKED, and the outer
 WHERE repeats the conditions, so whoever loses a race updates nothing. On SQLite FOR UPDATE is
-not rendered; the UPDATE is the transaction's first statement and takes the database's write
-lock before it reads anything, so claims are serialised there (tests/test_db_queue.py shows
-both with 8 concurrent reviewers).
+not rendered; an UPDATE takes the database's write lock before it reads anything, so claims
+are serialised there (and a write from a stale read snapshot fails with SQLITE_BUSY rather than
+claiming twice). tests/test_db_queue.py shows both with 8 concurrent reviewers.
 """
 
 from __future__ import annotations
