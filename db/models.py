@@ -113,6 +113,14 @@ Index(
     postgresql_where=text("status = 'open'"),
     sqlite_where=text("status = 'open'"),
 )
+# "Which item does this reviewer hold?" (claim_next, the review page) probes this tiny index.
+Index(
+    "ix_queue_items_claimed",
+    QueueItemRow.claimed_by,
+    QueueItemRow.queue,
+    postgresql_where=text("status = 'open' AND claimed_by IS NOT NULL"),
+    sqlite_where=text("status = 'open' AND claimed_by IS NOT NULL"),
+)
 
 
 class ReviewEventRow(Base):
