@@ -1,14 +1,14 @@
 """index of live claims, so "does this reviewer already hold an item?" is one index probe
 
 Revision ID: 0004
-Revises: 0002 on the claims branch; re-point at 0003 (metrics' alerts) when both are merged.
+Revises: 0003
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
