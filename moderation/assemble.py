@@ -19,7 +19,7 @@ from moderation.config import Settings
 from moderation.errors import ModelNotAvailable
 from moderation.neardup import NearDuplicateIndex
 from moderation.pipeline import Policy, Thresholds
-from rules import load_ruleset
+from rules import Ruleset, load_ruleset
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +30,9 @@ KEYWORD_THRESHOLDS = {"toxicity": Thresholds(0.5, 0.9), "spam": Thresholds(0.5, 
 CASCADE_BACKENDS = frozenset({"detoxify.original.v1"})
 
 
-def build_policy(settings: Settings) -> Policy:
-    """Classifiers, the rules pack at `settings.rules_dir` (RulesError if invalid), clusterer."""
+def build_policy(settings: Settings, ruleset: Ruleset | None = None) -> Policy:
+    """Classifiers, the rules pack (`ruleset`, else the one at `settings.rules_dir`; RulesError
+    if invalid), thresholds and the clusterer. Edges with a database pass the deployed pack."""
     options = _backend_options(settings)
     fast = [
         classifiers.create(name, **options.get(name, {}))
@@ -50,7 +51,7 @@ def build_policy(settings: Settings) -> Policy:
         backends = [Cascade(fast=backends, slow=slow)] if backends else [slow]
     return Policy(
         classifiers=backends,
-        ruleset=load_ruleset(settings.rules_dir),
+        ruleset=ruleset if ruleset is not None else load_ruleset(settings.rules_dir),
         thresholds=_thresholds(fast),
         clusterer=NearDuplicateIndex(),
         notices=tuple(notices),
