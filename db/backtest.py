@@ -43,7 +43,7 @@ class RuleDiff:
     """One rule whose definition or hits differ between the packs."""
 
     rule_id: str
-    change: str  # new | removed | changed | hits differ
+    change: str  # new | removed (deleted or retired) | changed | hits differ (a list it reads)
     draft_hits: int = 0
     live_hits: int = 0
     newly_flagged: list[Sample] = field(default_factory=list)  # first SAMPLES
