@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import DatabaseError
 
+from db import audit
 from db import workbench as wb
 from db.accounts import Forbidden, Role
 from db.ingest import ingest_lines
@@ -156,3 +157,17 @@ def test_a_capped_rule_stops_removing_at_its_cap_and_sends_the_rest_to_review(st
         actions, reasons = zip(*rows, strict=True)
     assert actions == ("remove", "remove", "review", "review", "review")
     assert "daily cap of 2 removals reached" in reasons[2][-1]
+
+
+def test_deploys_and_rollbacks_are_in_the_audit_log(staff):
+    with staff.begin() as s:
+        first = wb.deploy(s, "pat", pack(), "first").version
+        wb.deploy(s, "ada", pack(extra="    daily_cap: 5\n"), "cap it")
+        wb.rollback(s, "pat", first)
+    with staff() as s:
+        log = audit.rules_changes(s)
+    assert [(c.actor, c.kind, c.message) for c in log] == [
+        ("pat", "rollback", f"rollback to {first}"),
+        ("ada", "deploy", "cap it"),
+        ("pat", "deploy", "first"),
+    ]
