@@ -15,6 +15,7 @@ from db.accounts import AccountError, Role, create_user, list_users, role_of
 from db.engine import make_engine, make_sessionmaker
 from db.ingest import ingest_lines
 from db.migrate import upgrade
+from db.workbench import live_ruleset_for
 from moderation.assemble import build_policy
 from moderation.cli import open_input
 from moderation.config import Settings
@@ -112,7 +113,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     upgrade(make_engine(settings.database_url))
     Session = make_sessionmaker(settings.database_url)
     telemetry = metrics_cli.start_telemetry(Session, "moderation-ingest", args.metrics_port)
-    policy = build_policy(settings)
+    policy = build_policy(settings, live_ruleset_for(Session, settings))
     bar = _progress_bar(args)
     with open_input(args.file) as stream:
         summary = ingest_lines(
@@ -162,7 +163,9 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     worker = Worker(
         redis=Redis.from_url(settings.redis_url),
         Session=make_sessionmaker(settings.database_url),
-        policy=build_policy(settings),
+        policy=build_policy(
+            settings, live_ruleset_for(make_sessionmaker(settings.database_url), settings)
+        ),
         consumer=args.consumer,
         batch_size=settings.batch_size,
         claim_idle_ms=args.claim_idle_ms,

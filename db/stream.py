@@ -18,6 +18,7 @@ from redis import Redis
 from redis.exceptions import ResponseError
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.caps import apply_caps
 from db.store import add_dead_letters, store_batch
 from moderation.contract import parse_line
 from moderation.errors import MalformedPost
@@ -152,6 +153,7 @@ class Worker:
                 bad.append(Rejected(0, raw, f"stream entry {eid.decode()}: {err.reason}"))
         verdicts = moderate_batch(posts, policy=self.policy)
         with self.Session.begin() as session:
+            verdicts = apply_caps(session, verdicts, self.policy.ruleset)
             result = store_batch(session, posts, raws, verdicts)
             add_dead_letters(session, f"redis:{self.stream}", bad)
         # Acknowledge only after the commit: a crash before this line means redelivery, not loss.

@@ -19,7 +19,7 @@ from moderation.config import Settings
 from moderation.errors import ModelNotAvailable
 from moderation.neardup import NearDuplicateIndex
 from moderation.pipeline import Policy, Thresholds
-from rules import load_ruleset
+from rules import Ruleset, load_ruleset
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +34,9 @@ RULE_DRIVEN_LABELS = frozenset({"spam"})
 CASCADE_BACKENDS = frozenset({"detoxify.original.v1"})
 
 
-def build_policy(settings: Settings) -> Policy:
-    """Classifiers, the rules pack at `settings.rules_dir` (RulesError if invalid), clusterer."""
+def build_policy(settings: Settings, ruleset: Ruleset | None = None) -> Policy:
+    """Classifiers, the rules pack (`ruleset`, else the one at `settings.rules_dir`; RulesError
+    if invalid), thresholds and the clusterer. Edges with a database pass the deployed pack."""
     options = _backend_options(settings)
     fast = [
         classifiers.create(name, **options.get(name, {}))
@@ -54,7 +55,7 @@ def build_policy(settings: Settings) -> Policy:
         backends = [Cascade(fast=backends, slow=slow)] if backends else [slow]
     return Policy(
         classifiers=backends,
-        ruleset=load_ruleset(settings.rules_dir),
+        ruleset=ruleset if ruleset is not None else load_ruleset(settings.rules_dir),
         thresholds=_thresholds(fast),
         clusterer=NearDuplicateIndex(),
         notices=tuple(notices),

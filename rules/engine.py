@@ -74,6 +74,7 @@ class Ruleset:
     def __init__(self, rules: Sequence[s.Rule], lists: dict[str, s.TermList], version: str) -> None:
         self.version = version
         self.rules = tuple(rules)
+        self.lists = dict(lists)
         patterns = _Patterns()
         patterns.folder(_DEFAULT)
         self._url_id = patterns.regex(_DEFAULT, URL)
