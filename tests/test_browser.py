@@ -1,5 +1,5 @@
-"""The main review flow in a real headless Chromium: log in → claim → remove with a note → next →
-the audit log shows it. Saves a screenshot of the review page under test-artifacts/."""
+"""The main flows in a real headless Chromium: a moderator logs in → claims → removes with a note →
+next → the audit log shows it; an engineer opens the surge page. Screenshots: test-artifacts/."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def _moderation(env: dict[str, str], *args: str, stdout: object = None) -> None:
 
 @pytest.fixture
 def dashboard(tmp_path: Path) -> Iterator[str]:
-    """`streamlit run` over a fresh SQLite database (simulate + ingest) with one moderator."""
+    """`streamlit run` over a fresh SQLite database (simulate + ingest) with two staff accounts."""
     if not CHROMIUM.exists():
         pytest.skip("chromium is not installed (make system-deps)")
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'ui.db'}", "PYTHONPATH": str(ROOT)}
@@ -47,6 +47,7 @@ def dashboard(tmp_path: Path) -> Iterator[str]:
         _moderation(env, "simulate", "--posts", "400", "--seed", "3", stdout=out)
     _moderation(env, "ingest", "--no-progress", str(surge), stdout=subprocess.DEVNULL)
     _moderation(env, "users", "add", "mia", "--role", "moderator", "--password", "pw-mia")
+    _moderation(env, "users", "add", "eve", "--role", "engineer", "--password", "pw-eve")
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/streamlit_app.py",
@@ -108,3 +109,25 @@ def test_log_in_claim_remove_with_a_note_next_and_audit(dashboard: str, tmp_path
         csv_text = Path(download.value.path()).read_text()
         browser.close()
     assert NOTE in csv_text and ",mia,remove," in csv_text
+
+
+def test_an_engineer_sees_the_surge_page_with_its_charts(dashboard: str) -> None:
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1400})
+        page.set_default_timeout(30_000)
+        page.goto(dashboard)
+        page.get_by_role("textbox", name="Name").fill("eve")
+        page.get_by_role("textbox", name="Password").fill("pw-eve")
+        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("link", name="Surge").click()
+        page.get_by_text("Posts / min").first.wait_for()
+        page.locator("[data-testid='stVegaLiteChart']").first.wait_for()
+        charts = page.locator("[data-testid='stVegaLiteChart']").count()
+        review_links = page.get_by_role("link", name="Review").count()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "surge_page.png"), full_page=True)
+        browser.close()
+    assert charts >= 3
+    assert review_links == 0  # engineers watch the surge; they do not review
