@@ -13,8 +13,7 @@ import pytest
 
 from db import workbench
 from db.engine import make_sessionmaker
-from tests.servers import free_port
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, _moderation, _wait_healthy
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, fill_surge, log_in, running_dashboard
 
 pytestmark = pytest.mark.browser
 # The first live version, deployed before the browser opens, so there is one to roll back to.
@@ -27,42 +26,17 @@ DEPLOY_FOLDER = (
 
 @pytest.fixture
 def dashboard(tmp_path: Path) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip("chromium is not installed (make system-deps)")
+    """The dashboard over a simulated surge, rules from the workbench, a policy and a moderator."""
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'ui.db'}",
         "PYTHONPATH": str(ROOT),
         "RULES_SOURCE": "db",
     }
-    surge = tmp_path / "surge.jsonl"
-    with surge.open("w") as out:
-        _moderation(env, "simulate", "--posts", "400", "--seed", "3", stdout=out)
-    _moderation(env, "ingest", "--no-progress", str(surge), stdout=subprocess.DEVNULL)
-    for name, role in (("pat", "policy"), ("mia", "moderator")):
-        _moderation(env, "users", "add", name, "--role", role, "--password", f"pw-{name}")
+    fill_surge(env, tmp_path, {"pat": "policy", "mia": "moderator"})
     subprocess.run([sys.executable, "-c", DEPLOY_FOLDER], env=env, cwd=ROOT, check=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/streamlit_app.py",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, server)
+    with running_dashboard(env) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-
-
-def _log_in(page, url: str, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(url)
-    page.get_by_role("textbox", name="Name").fill(name)
-    page.get_by_role("textbox", name="Password").fill(f"pw-{name}")
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_edit_error_fix_backtest_deploy_as_shadow_and_roll_back(
@@ -74,13 +48,13 @@ def test_edit_error_fix_backtest_deploy_as_shadow_and_roll_back(
         page = browser.new_page(viewport={"width": 1400, "height": 1200})
         page.set_default_timeout(30_000)
 
-        _log_in(page, dashboard, "mia")
+        log_in(page, dashboard, "mia")
         page.get_by_role("link", name="Review").wait_for()
         assert page.get_by_role("link", name="Rules workbench").count() == 0
         assert page.get_by_role("link", name="Rules pack").count() == 0
         page.get_by_role("button", name="Log out").click()
 
-        _log_in(page, dashboard, "pat")
+        log_in(page, dashboard, "pat")
         page.get_by_role("link", name="Rules workbench").click()
         page.get_by_text("Checks clean").wait_for()
         page.get_by_role("combobox", name="File").click()

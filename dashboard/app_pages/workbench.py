@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.components import current_actor
+from dashboard.components import require
 from dashboard.resources import get_sessionmaker, get_settings
 from db import backtest, workbench
 from db.accounts import AccountError, Permission
@@ -17,11 +17,7 @@ from rules import RulesError
 
 Session = get_sessionmaker()
 settings = get_settings()
-actor = current_actor()
-assert actor is not None
-if not actor.can(Permission.EDIT_RULES):  # the navigation hides the page; this guards a direct link
-    st.error("Only policy staff and admins may use the rules pages.")
-    st.stop()
+actor = require(Permission.EDIT_RULES, "Only policy staff and admins may use the rules pages.")
 WINDOWS = {
     "last hour": timedelta(hours=1),
     "last 24 hours": timedelta(days=1),
