@@ -60,6 +60,12 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         action="store_true",
         help="exit once the stream is drained instead of waiting for more",
     )
+    p.add_argument(
+        "--metrics-port",
+        type=int,
+        default=None,
+        help="serve Prometheus metrics (stream lag, pending, redeliveries) on this port",
+    )
     p.set_defaults(run=cmd_worker)
 
     users = sub.add_parser("users", help="manage dashboard accounts").add_subparsers(
@@ -157,11 +163,16 @@ def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from redis import Redis
 
-    from db.stream import Worker
+    from db.stream import Worker, observe_stream
 
     upgrade(make_engine(settings.database_url))
+    redis = Redis.from_url(settings.redis_url)
+    if metrics_cli.start_telemetry(
+        make_sessionmaker(settings.database_url), "moderation-worker", args.metrics_port
+    ):
+        observe_stream(redis)
     worker = Worker(
-        redis=Redis.from_url(settings.redis_url),
+        redis=redis,
         Session=make_sessionmaker(settings.database_url),
         policy=build_policy(
             settings, live_ruleset_for(make_sessionmaker(settings.database_url), settings)
