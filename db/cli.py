@@ -15,7 +15,7 @@ from db.accounts import AccountError, Role, create_user, list_users, role_of
 from db.engine import make_engine, make_sessionmaker
 from db.ingest import ingest_lines
 from db.migrate import upgrade
-from db.workbench import live_ruleset_for
+from db.workbench import LivePolicy, live_ruleset_for
 from moderation.assemble import build_policy
 from moderation.cli import open_input
 from moderation.config import Settings
@@ -171,15 +171,16 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         make_sessionmaker(settings.database_url), "moderation-worker", args.metrics_port
     ):
         observe_stream(redis)
+    Session = make_sessionmaker(settings.database_url)
+    policy = build_policy(settings, live_ruleset_for(Session, settings))
     worker = Worker(
         redis=redis,
-        Session=make_sessionmaker(settings.database_url),
-        policy=build_policy(
-            settings, live_ruleset_for(make_sessionmaker(settings.database_url), settings)
-        ),
+        Session=Session,
+        policy=policy,
         consumer=args.consumer,
         batch_size=settings.batch_size,
         claim_idle_ms=args.claim_idle_ms,
+        refresh=LivePolicy(Session, settings, policy).current,  # deploys apply between batches
     )
     # SIGTERM finishes the batch in hand (stored and acknowledged), then exits.
     signal.signal(signal.SIGTERM, lambda *_: worker.stop.set())

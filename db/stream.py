@@ -107,6 +107,8 @@ class Worker:
     claim_idle_ms: int = 30_000
     block_ms: int = 1000
     stop: threading.Event = field(default_factory=threading.Event)
+    # Called before each batch; returns the policy to use (a deployed rules pack swaps in here).
+    refresh: Callable[[], Policy] | None = None
     stored: int = 0
 
     def run(self, *, until_idle: bool = False) -> int:
@@ -154,6 +156,8 @@ class Worker:
                 raws.append(raw)
             except MalformedPost as err:  # published by something other than `publish`
                 bad.append(Rejected(0, raw, f"stream entry {eid.decode()}: {err.reason}"))
+        if self.refresh is not None:
+            self.policy = self.refresh()
         verdicts = moderate_batch(posts, policy=self.policy)
         with self.Session.begin() as session:
             verdicts = apply_caps(session, verdicts, self.policy.ruleset)

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.accounts import Permission, authorize
 from db.models import DeploymentRow, RulePackRow
 from moderation.config import Settings
+from moderation.pipeline import Policy
 from rules import RuleError, RulesError, Ruleset, load_ruleset
 from rules.examples import run_examples
 from rules.loader import Pack, policy_files, read_texts
@@ -275,3 +276,39 @@ def live_ruleset_for(Session: sessionmaker[Session], settings: Settings) -> Rule
         raise WorkbenchError(f"RULES_SOURCE must be `dir` or `db` (got `{settings.rules_source}`)")
     with Session() as session:
         return live_ruleset(session, settings.rules_dir)
+
+
+class LivePolicy:
+    """Keeps a long-running process (a stream worker) on the deployed pack.
+
+    One indexed query per batch reads the newest deployment id; when it changed, the deployed pack
+    is compiled and swapped in whole, between batches. A pack that fails to load (it cannot, as
+    deploy refuses invalid packs, but a database may be edited by hand) leaves the current one.
+    """
+
+    def __init__(self, Session: sessionmaker[Session], settings: Settings, policy: Policy) -> None:
+        self._Session, self._settings, self._policy = Session, settings, policy
+        with Session() as session:
+            self._seen = _deployment_id(session)
+
+    def current(self) -> Policy:
+        if self._settings.rules_source != "db":
+            return self._policy
+        with self._Session() as session:
+            newest = _deployment_id(session)
+            if newest == self._seen:
+                return self._policy
+            try:
+                ruleset = live_ruleset(session, self._settings.rules_dir)
+            except RulesError:
+                logger.exception(
+                    "deployment %s does not load; keeping %s", newest, self._policy.ruleset.version
+                )
+                return self._policy
+        self._policy, self._seen = replace(self._policy, ruleset=ruleset), newest
+        logger.info("now running rules version %s", ruleset.version)
+        return self._policy
+
+
+def _deployment_id(session: Session) -> int | None:
+    return session.scalar(select(func.max(DeploymentRow.id)))

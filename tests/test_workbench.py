@@ -132,6 +132,22 @@ def test_the_pipeline_source_is_the_folder_or_the_deployed_pack(staff):
     assert wb.live_ruleset_for(staff, database).version == deployed
 
 
+def test_a_running_worker_switches_to_a_new_deployment_between_batches(staff):
+    url = str(staff.kw["bind"].url)
+    settings = Settings.from_env({"DATABASE_URL": url, "RULES_SOURCE": "db"})
+    with staff.begin() as s:
+        first = wb.deploy(s, "pat", pack(), "first").version
+    start = Policy(classifiers=[], ruleset=wb.live_ruleset_for(staff, settings))
+    live = wb.LivePolicy(staff, settings, start)
+    assert live.current() is start  # nothing new deployed: no reload
+    with staff.begin() as s:
+        second = wb.deploy(s, "ada", pack(extra="    daily_cap: 5\n"), "cap it").version
+    assert (first, live.current().ruleset.version) == (first, second) and first != second
+    with staff.begin() as s:
+        wb.rollback(s, "pat", first)
+    assert live.current().ruleset.version == first
+
+
 def test_deploying_as_shadow_records_hits_of_new_rules_and_changes_no_verdict(staff):
     with staff.begin() as s:
         wb.deploy(s, "pat", {"empty.yaml": "rules: []\n"}, "nothing yet")
