@@ -85,26 +85,23 @@ def surge() -> None:
         line_chart(movers, "Rule hits (top movers)", "hits")
 
     st.subheader("Queues and handling time")
-    if not snapshot.review_tables_present:
-        st.info("Review queues are not set up in this database yet.")
-    else:
-        st.dataframe(
-            [
-                {
-                    "queue": q.queue,
-                    "pending": q.depth,
-                    "oldest (min)": _minutes(q.oldest_pending_age_s),
-                }
-                for q in snapshot.queues
-            ],
-            hide_index=True,
-        )
-        handling = snapshot.handling_time
-        cols = st.columns(3)
-        cols[0].metric("Decisions", handling.decisions)
-        cols[1].metric("Median handling (min)", _minutes(handling.median_s))
-        cols[2].metric("p90 handling (min)", _minutes(handling.p90_s))
-        st.bar_chart(snapshot.decisions_per_moderator, horizontal=True)
+    st.dataframe(
+        [
+            {
+                "queue": q.queue,
+                "pending": q.depth,
+                "oldest (min)": _minutes(q.oldest_pending_age_s),
+            }
+            for q in snapshot.queues
+        ],
+        hide_index=True,
+    )
+    handling = snapshot.handling_time
+    cols = st.columns(3)
+    cols[0].metric("Decisions", handling.decisions)
+    cols[1].metric("Median handling (min)", _minutes(handling.median_s))
+    cols[2].metric("p90 handling (min)", _minutes(handling.p90_s))
+    st.bar_chart(snapshot.decisions_per_moderator, horizontal=True)
     _stream_section()
 
 
