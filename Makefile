@@ -41,7 +41,8 @@ demo-data: .venv/.installed
 
 run: demo-data
 	PYTHONPATH=. .venv/bin/streamlit run dashboard/streamlit_app.py \
-	  --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	  --server.port $(PORT) --server.headless true --browser.gatherUsageStats false \
+	  --client.toolbarMode viewer
 
 test: .venv/.dev-installed system-deps
 	.venv/bin/ruff check .

@@ -7,13 +7,27 @@ from datetime import timedelta
 
 import streamlit as st
 
-from db.accounts import Actor, Role
+from db.accounts import Actor, Permission, Role
 
 
 def current_actor() -> Actor | None:
     """Who logged in on this browser session (set by the login page)."""
     name, role = st.session_state.get("user"), st.session_state.get("role")
     return Actor(name, Role(role)) if name and role else None
+
+
+def require(permission: Permission, refusal: str) -> Actor:
+    """The signed-in actor, or stop the page with `refusal`.
+
+    The navigation already hides pages a role may not use; this guards a direct link. The
+    service functions check the role again on every write.
+    """
+    actor = current_actor()
+    if actor is None or not actor.can(permission):
+        st.error(refusal)
+        st.stop()
+    assert actor is not None
+    return actor
 
 
 def highlight(text: str, spans: list[tuple[int, int]]) -> str:

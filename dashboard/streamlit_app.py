@@ -37,6 +37,14 @@ else:
             st.Page("app_pages/surge.py", title="Surge", icon="📈"),
             actor.can(Permission.VIEW_METRICS),
         ),
+        (
+            st.Page("app_pages/rules_pack.py", title="Rules pack", icon="📚"),
+            actor.can(Permission.EDIT_RULES),
+        ),
+        (
+            st.Page("app_pages/workbench.py", title="Rules workbench", icon="🛠️"),
+            actor.can(Permission.EDIT_RULES),
+        ),
     ]
     pages = [page for page, allowed in offered if allowed]
     with st.sidebar:

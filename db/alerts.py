@@ -7,7 +7,7 @@ Kinds and the series each one watches:
     queue_flag_rate      flagged verdicts per post, per queue            (post time)
     classifier_failures  verdicts with a classifier error, per post      (post time)
     dead_letters         dead letters per line received                  (ingest time)
-    queue_growth         queue items in vs decided out, per queue        (review time, see seam)
+    queue_growth         queue items in vs decided out, per queue        (review time)
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import ReviewEventRow
+from db.models import DeploymentRow, ReviewEventRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,3 +83,24 @@ def to_csv(entries: list[AuditEntry]) -> str:
         row["created_at"] = entry.created_at.isoformat()
         writer.writerow(row)
     return out.getvalue()
+
+
+@dataclass(frozen=True, slots=True)
+class RulesChange:
+    """A deploy or rollback of a rules pack, from the append-only deployments table."""
+
+    created_at: datetime
+    actor: str
+    kind: str
+    version: str
+    mode: str
+    message: str
+
+
+def rules_changes(session: Session, *, limit: int = 1000) -> list[RulesChange]:
+    """Deploys and rollbacks, newest first (the audit page's second table)."""
+    stmt = select(DeploymentRow).order_by(DeploymentRow.id.desc()).limit(limit)
+    return [
+        RulesChange(d.created_at, d.actor, d.kind, d.version, d.mode, d.message)
+        for d in session.scalars(stmt)
+    ]

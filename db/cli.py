@@ -16,6 +16,7 @@ from db.accounts import AccountError, Role, create_user, list_users, role_of
 from db.engine import make_engine, make_sessionmaker
 from db.ingest import ingest_lines
 from db.migrate import upgrade
+from db.workbench import LivePolicy, live_ruleset_for
 from moderation.assemble import build_policy
 from moderation.cli import open_input
 from moderation.config import Settings
@@ -67,6 +68,12 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "--until-idle",
         action="store_true",
         help="exit once the stream is drained instead of waiting for more",
+    )
+    p.add_argument(
+        "--metrics-port",
+        type=int,
+        default=None,
+        help="serve Prometheus metrics (stream lag, pending, redeliveries) on this port",
     )
     p.set_defaults(run=cmd_worker)
 
@@ -120,7 +127,7 @@ def cmd_users_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     upgrade(make_engine(settings.database_url))
     Session = make_sessionmaker(settings.database_url)
-    policy = build_policy(settings)
+    policy = build_policy(settings, live_ruleset_for(Session, settings))
     # The pool forks its workers now, before telemetry or the progress bar start any thread.
     with _pool(policy, args.jobs) as pool:
         telemetry = metrics_cli.start_telemetry(Session, "moderation-ingest", args.metrics_port)
@@ -174,16 +181,24 @@ def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from redis import Redis
 
-    from db.stream import Worker
+    from db.stream import Worker, observe_stream
 
     upgrade(make_engine(settings.database_url))
+    redis = Redis.from_url(settings.redis_url)
+    if metrics_cli.start_telemetry(
+        make_sessionmaker(settings.database_url), "moderation-worker", args.metrics_port
+    ):
+        observe_stream(redis)
+    Session = make_sessionmaker(settings.database_url)
+    policy = build_policy(settings, live_ruleset_for(Session, settings))
     worker = Worker(
-        redis=Redis.from_url(settings.redis_url),
-        Session=make_sessionmaker(settings.database_url),
-        policy=build_policy(settings),
+        redis=redis,
+        Session=Session,
+        policy=policy,
         consumer=args.consumer,
         batch_size=settings.batch_size,
         claim_idle_ms=args.claim_idle_ms,
+        refresh=LivePolicy(Session, settings, policy).current,  # deploys apply between batches
     )
     # SIGTERM finishes the batch in hand (stored and acknowledged), then exits.
     signal.signal(signal.SIGTERM, lambda *_: worker.stop.set())

@@ -16,6 +16,7 @@ from db import alerts, metrics
 from db.engine import make_engine, make_sessionmaker
 from db.gauges import observe_database
 from db.migrate import upgrade
+from db.stream import stream_health
 from moderation.config import Settings
 from moderation.errors import ModerationError
 from moderation.observability import Telemetry, configure
@@ -46,8 +47,9 @@ def cmd_metrics(args: argparse.Namespace, settings: Settings) -> int:
         with Session.begin() as session:
             alerts.scan(session, window.start, window.end)
     with Session() as session:
-        result = metrics.surge_metrics(session, window)
-    print(json.dumps(result.as_dict(), default=str, ensure_ascii=False, indent=2))
+        result = metrics.surge_metrics(session, window).as_dict()
+    result["stream"] = stream_health(settings.redis_url)
+    print(json.dumps(result, default=str, ensure_ascii=False, indent=2))
     return 0
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.caps import apply_caps
 from db.store import add_dead_letters, store_batch
 from moderation.parallel import ModerationPool
 from moderation.pipeline import Policy, moderate_batch
@@ -77,6 +78,7 @@ def ingest_lines(
             if verdicts is None:  # sequential: moderate inside the batch span
                 verdicts = moderate_batch(batch.posts, policy=policy)
             with tracer.start_as_current_span(SPAN_STORE), Session.begin() as session:
+                verdicts = apply_caps(session, verdicts, policy.ruleset)
                 result = store_batch(session, batch.posts, batch.raws, verdicts)
                 add_dead_letters(session, source, batch.rejected)
         _record(result.stored, result.duplicates, len(batch.rejected), waited_since)

@@ -79,7 +79,6 @@ class SurgeMetrics:
     queues: list[review_metrics.QueueStats]
     handling_time: review_metrics.HandlingTime
     decisions_per_moderator: dict[str, int]
-    review_tables_present: bool
     alerts: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -112,7 +111,6 @@ def surge_metrics(session: Session, window: Window, *, now: datetime | None = No
         queues=review_metrics.queue_stats(session, now),
         handling_time=review_metrics.handling_time(session, review_start, now),
         decisions_per_moderator=review_metrics.decisions_per_moderator(session, review_start, now),
-        review_tables_present=review_metrics.review_tables(session) is not None,
         alerts=[a.as_dict() for a in alerts.list_alerts(session, window.start, window.end)],
     )
 

@@ -113,6 +113,14 @@ Index(
     postgresql_where=text("status = 'open'"),
     sqlite_where=text("status = 'open'"),
 )
+# "Which item does this reviewer hold?" (claim_next, the review page) probes this tiny index.
+Index(
+    "ix_queue_items_claimed",
+    QueueItemRow.claimed_by,
+    QueueItemRow.queue,
+    postgresql_where=text("status = 'open' AND claimed_by IS NOT NULL"),
+    sqlite_where=text("status = 'open' AND claimed_by IS NOT NULL"),
+)
 
 
 class ReviewEventRow(Base):
@@ -154,3 +162,31 @@ class AlertRow(Base):
     message: Mapped[str] = mapped_column(Text)
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RulePackRow(Base):
+    """A rules pack saved from the workbench; `version` is its content hash, as `rules` has it."""
+
+    __tablename__ = "rule_packs"
+
+    version: Mapped[str] = mapped_column(String(80), primary_key=True)
+    files: Mapped[dict[str, str]] = mapped_column(JSON)
+    author: Mapped[str] = mapped_column(String(80))
+    message: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # draft | deployed
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DeploymentRow(Base):
+    """Append-only: the live pack is the one named by the newest row."""
+
+    __tablename__ = "deployments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    version: Mapped[str] = mapped_column(ForeignKey("rule_packs.version"))
+    kind: Mapped[str] = mapped_column(String(16))  # deploy | rollback
+    mode: Mapped[str] = mapped_column(String(16))  # live | shadow
+    shadow_rules: Mapped[list[str]] = mapped_column(JSON)
+    actor: Mapped[str] = mapped_column(String(80), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -5,26 +5,46 @@ expires and the item is claimable again. A decision is a `review_events` row tha
 changed; the item's `status` is a projection of its events (`state_from_events`), written in the
 same transaction as the event so that claiming can walk an index of open items.
 
-Each write is a single conditional UPDATE ... RETURNING as the transaction's first write, so on
-SQLite the write lock is taken (and waited for, with the busy timeout) before anything is read,
-and on PostgreSQL the candidate row is picked with FOR UPDATE SKIP LOCKED.
+Each write is a single conditional UPDATE ... RETURNING as the transaction's first statement, with
+the actor's role checked inside it; see db/queue_statements.py for how that stays exactly-once on
+PostgreSQL (FOR UPDATE SKIP LOCKED) and on SQLite (the write lock is taken before any read).
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, NoReturn, cast
 
-from sqlalchemy import ColumnElement, and_, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Table,
+    and_,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from db.accounts import GRANTS, Permission, authorize
 from db.models import QueueItemRow, ReviewEventRow, VerdictRow
+from db.queue_statements import (
+    CLAIM,
+    DECIDE,
+    DECIDE_AND_RECORD_POSTGRESQL,
+    ITEM_FIELDS,
+    ITEMS,
+    OPEN,
+    claimable,
+)
 from moderation.pipeline import DEFAULT_QUEUE, FAILURE_QUEUE
 from moderation.types import Action, Verdict
 
@@ -104,37 +124,18 @@ def claim_next(
 ) -> Claim | None:
     """Hand the next open item of `queue` to `reviewer` alone; None when nothing is claimable.
 
-    A reviewer who already holds a live claim in this queue gets that item back.
+    A reviewer who already holds a live claim in this queue gets that item back. One statement
+    (CLAIM in db/queue_statements.py) checks the role, looks for a held claim and takes the
+    next item; only when it returns nothing is the role read again, to raise Forbidden.
     """
     now = now or datetime.now(UTC)
-    authorize(session, reviewer, _permission_for(queue))
-    held = _held_claim(session, reviewer, queue, now)
-    if held is not None:
-        return held
-    candidate = (
-        select(QueueItemRow.id)
-        .where(QueueItemRow.queue == queue, QueueItemRow.status == "open", _claimable(now))
-        .order_by(QueueItemRow.priority.desc(), QueueItemRow.id)
-        .limit(1)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        candidate = candidate.with_for_update(skip_locked=True)
-    stmt = (
-        update(QueueItemRow)
-        # The outer conditions repeat the inner ones: whoever loses a race updates nothing.
-        .where(
-            QueueItemRow.id == candidate.scalar_subquery(),
-            QueueItemRow.status == "open",
-            _claimable(now),
-        )
-        .values(claimed_by=reviewer, claim_expires_at=now + ttl)
-        .returning(QueueItemRow.id, QueueItemRow.post_id, QueueItemRow.queue)
-        .execution_options(synchronize_session=False)
-    )
-    row = session.execute(stmt).first()
+    permission = _permission_for(queue)
+    params = {"reviewer": reviewer, "in_queue": queue, "now": now, "until": now + ttl}
+    row = session.connection().execute(CLAIM[permission], params).first()
     if row is None:
+        authorize(session, reviewer, permission)  # Forbidden, or else the queue is empty
         return None
-    return Claim(row.id, row.post_id, row.queue, now + ttl)
+    return Claim(row.id, row.post_id, row.queue, _aware(row.claim_expires_at))
 
 
 def decide(
@@ -146,20 +147,32 @@ def decide(
     *,
     now: datetime | None = None,
 ) -> int:
-    """Record `actor`'s decision on an item they hold a live claim on; returns the event id."""
+    """Record `actor`'s decision on an item they hold a live claim on; returns the event id.
+
+    The conditional UPDATE checks the role and the live claim in its WHERE clause and returns
+    what the event needs; then the event is inserted. On PostgreSQL both are one statement.
+    """
     now = now or datetime.now(UTC)
     decision = Decision(decision)
-    authorize(session, actor, Permission.REVIEW)
-    mine = and_(
-        QueueItemRow.id == item_id,
-        QueueItemRow.claimed_by == actor,
-        QueueItemRow.claim_expires_at > now,
-    )
-    rows = _close_or_release(session, mine, decision)
+    params = {"actor": actor, "item_id": item_id, "now": now}
+    params["new_status"] = state_from_events([decision])
+    connection = session.connection()
+    if connection.dialect.name == "postgresql" and decision is not Decision.ESCALATE:
+        params |= {"action": decision.value, "note": note.strip()}
+        event_id = connection.execute(DECIDE_AND_RECORD_POSTGRESQL, params).scalar()
+        if event_id is None:
+            _refuse(session, actor, item_id)
+        return int(event_id)
+    rows = [row._mapping for row in connection.execute(DECIDE, params)]
     if not rows:
-        raise ClaimLost(item_id, actor)
+        _refuse(session, actor, item_id)
     ids = _record(session, actor, rows, decision, note, now=now, batch_id=None)
     return ids[0]
+
+
+def _refuse(session: Session, actor: str, item_id: int) -> NoReturn:
+    authorize(session, actor, Permission.REVIEW)  # Forbidden before "claim lost"
+    raise ClaimLost(item_id, actor)
 
 
 def bulk_decide_cluster(
@@ -183,7 +196,7 @@ def bulk_decide_cluster(
     )
     if Permission.REVIEW_ESCALATIONS not in GRANTS[role]:
         mine = and_(mine, QueueItemRow.queue != ESCALATIONS)
-    rows = _close_or_release(session, mine, decision)
+    rows = _close_cluster(session, mine, decision)
     batch_id = str(uuid.uuid4())
     _record(session, actor, rows, decision, note, now=now, batch_id=batch_id)
     logger.info("batch %s: %s %d items of cluster %s", batch_id, decision, len(rows), cluster_id)
@@ -194,100 +207,92 @@ def _permission_for(queue: str) -> Permission:
     return Permission.REVIEW_ESCALATIONS if queue == ESCALATIONS else Permission.REVIEW
 
 
-def _claimable(now: datetime) -> ColumnElement[bool]:
-    return or_(QueueItemRow.claimed_by.is_(None), QueueItemRow.claim_expires_at <= now)
-
-
 def claimable_by(actor: str, now: datetime) -> ColumnElement[bool]:
     """Items nobody else holds a live claim on (what a bulk action by `actor` may take)."""
-    return or_(_claimable(now), QueueItemRow.claimed_by == actor)
+    return or_(claimable(literal(now, DateTime(timezone=True))), QueueItemRow.claimed_by == actor)
 
 
-def _held_claim(session: Session, reviewer: str, queue: str, now: datetime) -> Claim | None:
-    stmt = select(QueueItemRow.id, QueueItemRow.post_id, QueueItemRow.claim_expires_at).where(
-        QueueItemRow.queue == queue,
-        QueueItemRow.status == "open",
-        QueueItemRow.claimed_by == reviewer,
-        QueueItemRow.claim_expires_at > now,
-    )
-    row = session.execute(stmt.limit(1)).first()
-    return Claim(row.id, row.post_id, queue, row.claim_expires_at) if row else None
+def _aware(at: datetime) -> datetime:
+    # SQLite hands stored datetimes back without a zone; everything here is stored in UTC.
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
-def _close_or_release(
+def _close_cluster(
     session: Session, condition: ColumnElement[bool], decision: Decision
-) -> list[Any]:
-    # Closing and releasing both clear the claim; only a terminal decision closes the item.
-    values: dict[str, Any] = {"claimed_by": None, "claim_expires_at": None}
-    if decision in TERMINAL:
-        values["status"] = state_from_events([decision])
+) -> list[dict[str, Any]]:
+    """Close the open items matching `condition`; each with its verdict's fields, as in DECIDE."""
     stmt = (
-        update(QueueItemRow)
-        .where(condition, QueueItemRow.status == "open")
-        .values(**values)
-        .returning(QueueItemRow.id, QueueItemRow.post_id, QueueItemRow.queue, QueueItemRow.priority)
-        .execution_options(synchronize_session=False)
+        update(ITEMS)
+        .where(condition, OPEN)
+        .values(claimed_by=null(), claim_expires_at=null(), status=state_from_events([decision]))
+        .returning(*ITEM_FIELDS)
     )
-    return list(session.execute(stmt).all())
+    connection = session.connection()
+    items = [dict(row._mapping) for row in connection.execute(stmt)]
+    fields = (_verdict.post_id, _verdict.rules_version, _verdict.rules, _verdict.scores)
+    found = select(*fields).where(_verdict.post_id.in_([i["post_id"] for i in items]))
+    verdicts = {v.post_id: v._mapping for v in connection.execute(found)} if items else {}
+    empty = {"rules_version": None, "rules": None, "scores": None}
+    return [{**empty, **verdicts.get(i["post_id"], {}), **i} for i in items]
 
 
 def _record(
     session: Session,
     actor: str,
-    items: Sequence[Any],
+    items: Sequence[Mapping[Any, Any]],
     decision: Decision,
     note: str,
     *,
     now: datetime,
     batch_id: str | None,
 ) -> list[int]:
-    """Append one event per item, with what flagged it; escalations reopen in ESCALATIONS."""
+    """Append one event per item, with what flagged it; escalations reopen in ESCALATIONS.
+
+    `items` are the item and its verdict's fields (None if the post has no verdict), as
+    DECIDE returns them.
+    """
     if not items:
         return []
-    verdicts = _verdicts_for(session, [i.post_id for i in items])
-    events = []
-    for item in items:
-        verdict = verdicts.get(item.post_id)
-        events.append(
-            {
-                "item_id": item.id,
-                "post_id": item.post_id,
-                "queue": item.queue,
-                "actor": actor,
-                "action": decision.value,
-                "note": note.strip(),
-                "batch_id": batch_id,
-                "rules_version": verdict.rules_version if verdict else "",
-                "rules": "," + ",".join(verdict.rules if verdict else []) + ",",
-                "scores": verdict.scores if verdict else {},
-                "created_at": now,
-            }
-        )
-    ids = list(session.scalars(insert(ReviewEventRow).returning(ReviewEventRow.id), events))
-    if decision is Decision.ESCALATE:
-        _reopen_in_escalations(session, items, verdicts, now)
-    return ids
-
-
-def _reopen_in_escalations(
-    session: Session, items: Sequence[Any], verdicts: dict[str, VerdictRow], now: datetime
-) -> None:
-    rows = [
+    events = [
         {
-            "post_id": item.post_id,
-            "queue": ESCALATIONS,
-            "priority": item.priority,
-            "cluster_id": (v.cluster_id if (v := verdicts.get(item.post_id)) else None),
-            "status": "open",
-            "escalated_from": item.id,
+            "item_id": item["id"],
+            "post_id": item["post_id"],
+            "queue": item["queue"],
+            "actor": actor,
+            "action": decision.value,
+            "note": note.strip(),
+            "batch_id": batch_id,
+            "rules_version": item["rules_version"] or "",
+            "rules": "," + ",".join(item["rules"] or []) + ",",
+            "scores": item["scores"] or {},
             "created_at": now,
         }
         for item in items
     ]
-    if rows:  # a Core insert on the session's connection: no ORM bulk path per row
-        session.connection().execute(insert(QueueItemRow.__table__), rows)
+    ids = list(session.connection().execute(_INSERT_EVENT, events).scalars())
+    if decision is Decision.ESCALATE:
+        _reopen_in_escalations(session, items, now)
+    return ids
 
 
-def _verdicts_for(session: Session, post_ids: list[str]) -> dict[str, VerdictRow]:
-    stmt = select(VerdictRow).where(VerdictRow.post_id.in_(post_ids))
-    return {v.post_id: v for v in session.scalars(stmt)}
+def _reopen_in_escalations(
+    session: Session, items: Sequence[Mapping[Any, Any]], now: datetime
+) -> None:
+    rows = [
+        {
+            "post_id": item["post_id"],
+            "queue": ESCALATIONS,
+            "priority": item["priority"],
+            "cluster_id": item["cluster_id"],
+            "status": "open",
+            "escalated_from": item["id"],
+            "created_at": now,
+        }
+        for item in items
+    ]
+    session.connection().execute(insert(ITEMS), rows)
+
+
+_verdict = VerdictRow.__table__.c
+_EVENTS = cast(Table, ReviewEventRow.__table__)
+_INSERT_EVENT = insert(_EVENTS).returning(_EVENTS.c.id, sort_by_parameter_order=True)

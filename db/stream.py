@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from opentelemetry import metrics
+from opentelemetry.metrics import CallbackOptions, Meter, Observation
 from redis import Redis
-from redis.exceptions import ResponseError
+from redis.exceptions import RedisError, ResponseError
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.caps import apply_caps
 from db.store import add_dead_letters, store_batch
 from moderation.contract import parse_line
 from moderation.errors import MalformedPost
 from moderation.pipeline import Policy, moderate_batch
 from moderation.reader import Rejected
+from moderation.telemetry import SCOPE, STREAM_LAG, STREAM_PENDING, STREAM_REDELIVERIES
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +107,8 @@ class Worker:
     claim_idle_ms: int = 30_000
     block_ms: int = 1000
     stop: threading.Event = field(default_factory=threading.Event)
+    # Called before each batch; returns the policy to use (a deployed rules pack swaps in here).
+    refresh: Callable[[], Policy] | None = None
     stored: int = 0
 
     def run(self, *, until_idle: bool = False) -> int:
@@ -150,8 +156,11 @@ class Worker:
                 raws.append(raw)
             except MalformedPost as err:  # published by something other than `publish`
                 bad.append(Rejected(0, raw, f"stream entry {eid.decode()}: {err.reason}"))
+        if self.refresh is not None:
+            self.policy = self.refresh()
         verdicts = moderate_batch(posts, policy=self.policy)
         with self.Session.begin() as session:
+            verdicts = apply_caps(session, verdicts, self.policy.ruleset)
             result = store_batch(session, posts, raws, verdicts)
             add_dead_letters(session, f"redis:{self.stream}", bad)
         # Acknowledge only after the commit: a crash before this line means redelivery, not loss.
@@ -182,6 +191,35 @@ def stream_stats(redis: Redis, stream: str = STREAM) -> dict[str, Any]:
         ],
         "redeliveries": int(redis.get(REDELIVERIES) or 0),
     }
+
+
+def stream_health(redis_url: str) -> dict[str, Any]:
+    """`stream_stats` with `available: true`, or `available: false` and why, where no Redis runs."""
+    try:
+        client = Redis.from_url(redis_url, socket_connect_timeout=0.5, socket_timeout=2)
+        return {"available": True, **stream_stats(client)}
+    except RedisError as err:
+        return {"available": False, "reason": f"{type(err).__name__}: {err}"}
+
+
+def observe_stream(redis: Redis, stream: str = STREAM, meter: Meter | None = None) -> None:
+    """Export the stream's lag, pending count and redeliveries as gauges (read at each scrape)."""
+    meter = meter or metrics.get_meter(SCOPE)
+
+    def per_group(key: str) -> Callable[[CallbackOptions], Iterable[Observation]]:
+        def observe(_options: CallbackOptions) -> Iterable[Observation]:
+            groups = stream_stats(redis, stream)["groups"]
+            return [Observation(g[key] or 0, {"group": g["name"]}) for g in groups]
+
+        return observe
+
+    meter.create_observable_gauge(STREAM_LAG, callbacks=[per_group("lag")], unit="{entry}")
+    meter.create_observable_gauge(STREAM_PENDING, callbacks=[per_group("pending")], unit="{entry}")
+    meter.create_observable_gauge(
+        STREAM_REDELIVERIES,
+        callbacks=[lambda _o: [Observation(stream_stats(redis, stream)["redeliveries"])]],
+        unit="{entry}",
+    )
 
 
 def _text(value: bytes | str) -> str:

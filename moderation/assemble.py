@@ -19,19 +19,24 @@ from moderation.config import Settings
 from moderation.errors import ModelNotAvailable
 from moderation.neardup import NearDuplicateIndex
 from moderation.pipeline import Policy, Thresholds
-from rules import load_ruleset
+from rules import Ruleset, load_ruleset
 
 logger = logging.getLogger(__name__)
 
 # The lexicon scorer's coarse levels (0.6 one hit, 0.85 two, 0.95 three) map onto review at one
 # hit and remove at three. Trained models bring their own thresholds in their artifact.
 KEYWORD_THRESHOLDS = {"toxicity": Thresholds(0.5, 0.9), "spam": Thresholds(0.5, 0.9)}
+# Labels whose score acts only through the rules pack. A spam score alone is weak evidence in a
+# surge (newcomers' "follow me back?" looks like YouTube self-promotion to any spam model), so the
+# pack decides what else must be present (rules/policies/spam.yaml, `spam_score_*` rules).
+RULE_DRIVEN_LABELS = frozenset({"spam"})
 # Backends that only refine another's uncertain scores rather than scoring every post.
 CASCADE_BACKENDS = frozenset({"detoxify.original.v1"})
 
 
-def build_policy(settings: Settings) -> Policy:
-    """Classifiers, the rules pack at `settings.rules_dir` (RulesError if invalid), clusterer."""
+def build_policy(settings: Settings, ruleset: Ruleset | None = None) -> Policy:
+    """Classifiers, the rules pack (`ruleset`, else the one at `settings.rules_dir`; RulesError
+    if invalid), thresholds and the clusterer. Edges with a database pass the deployed pack."""
     options = _backend_options(settings)
     fast = [
         classifiers.create(name, **options.get(name, {}))
@@ -50,7 +55,7 @@ def build_policy(settings: Settings) -> Policy:
         backends = [Cascade(fast=backends, slow=slow)] if backends else [slow]
     return Policy(
         classifiers=backends,
-        ruleset=load_ruleset(settings.rules_dir),
+        ruleset=ruleset if ruleset is not None else load_ruleset(settings.rules_dir),
         thresholds=_thresholds(fast),
         clusterer=NearDuplicateIndex(),
         notices=tuple(notices),
@@ -74,4 +79,4 @@ def _thresholds(backends: list[classifiers.Classifier]) -> dict[str, Thresholds]
             chosen.setdefault(label, Thresholds(float(t["review"]), float(t["remove"])))
     for label, t in KEYWORD_THRESHOLDS.items():
         chosen.setdefault(label, t)
-    return chosen
+    return {label: t for label, t in chosen.items() if label not in RULE_DRIVEN_LABELS}

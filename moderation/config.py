@@ -16,6 +16,11 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "SQLAlchemy URL of the database (SQLite or PostgreSQL)",
     ),
     "RULES_DIR": ("rules/policies", "folder of the live rules pack"),
+    "RULES_SOURCE": (
+        "dir",
+        "`dir`: the pack in RULES_DIR (reviewed through git); `db`: the pack deployed from the "
+        "workbench (RULES_DIR until the first deploy)",
+    ),
     "MODELS_DIR": ("moderation/models", "folder of the trained model artifacts"),
     "CLASSIFIERS": (
         "linear.v1,detoxify.original.v1",
@@ -30,6 +35,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
 class Settings:
     database_url: str
     rules_dir: str
+    rules_source: str
     models_dir: str
     classifiers: tuple[str, ...]
     batch_size: int
@@ -42,6 +48,7 @@ class Settings:
         return cls(
             database_url=value["DATABASE_URL"],
             rules_dir=value["RULES_DIR"],
+            rules_source=value["RULES_SOURCE"],
             models_dir=value["MODELS_DIR"],
             classifiers=tuple(c.strip() for c in value["CLASSIFIERS"].split(",") if c.strip()),
             batch_size=int(value["BATCH_SIZE"]),

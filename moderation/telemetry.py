@@ -42,6 +42,9 @@ DEAD_LETTERS = "moderation.dead_letters"  # counter
 BATCH_DURATION = "moderation.batch.duration"  # histogram, seconds, whole ingest batch
 QUEUE_DEPTH = "moderation.queue.depth"  # observable gauge {queue}, read from the database
 ALERTS_ACTIVE = "moderation.alerts.active"  # observable gauge {kind}, read from the database
+STREAM_LAG = "moderation.stream.lag"  # observable gauge {group}: entries not yet delivered
+STREAM_PENDING = "moderation.stream.pending"  # observable gauge {group}: delivered, not acked
+STREAM_REDELIVERIES = "moderation.stream.redeliveries"  # observable gauge: taken over from the dead
 
 tracer = trace.get_tracer(SCOPE)
 meter = metrics.get_meter(SCOPE)

@@ -20,6 +20,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
+from moderation.augment import template_rows
 from moderation.classifiers.linear import LinearArtifact
 from moderation.features import FeatureSpec, Featurizer
 from moderation.normalise import fold
@@ -108,7 +109,7 @@ def train(data_dir: Path, options: TrainOptions | None = None) -> LinearArtifact
     opts = options or TrainOptions()
     df = load_corpora(data_dir)
     featurizer = Featurizer(opts.spec)
-    tox = df[df.task == "toxicity"]
+    tox = pd.concat([df[df.task == "toxicity"], template_rows(SEED)], ignore_index=True)
     spam = spam_rows(df)
     logger.info("featurising %d toxicity and %d spam rows", len(tox), len(spam))
     x_tox, x_spam = (

@@ -130,6 +130,6 @@ class Verdict:
             "matches": [
                 {"rule": h.rule_id, "spans": [list(s) for s in h.spans], "shadow": h.shadow}
                 for h in self.hits
-                if h.spans
+                if h.spans or h.shadow  # a shadow hit is kept even without spans
             ],
         }

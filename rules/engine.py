@@ -74,6 +74,7 @@ class Ruleset:
     def __init__(self, rules: Sequence[s.Rule], lists: dict[str, s.TermList], version: str) -> None:
         self.version = version
         self.rules = tuple(rules)
+        self.lists = dict(lists)
         patterns = _Patterns()
         patterns.folder(_DEFAULT)
         self._url_id = patterns.regex(_DEFAULT, URL)
@@ -118,9 +119,16 @@ class Ruleset:
             return []
         facts = Facts(ctx, found)
         hits = [self._compiled[i] for i in sorted(candidates) if self._compiled[i].predicate(facts)]
-        return [self._hit(c, text, found) for c in hits]
+        offsets: dict[Profile, tuple[str, list[int]]] = {}  # per post: several hits share a fold
+        return [self._hit(c, text, found, offsets) for c in hits]
 
-    def _hit(self, compiled: CompiledRule, text: str, found: dict[int, list[Span]]) -> RuleHit:
+    def _hit(
+        self,
+        compiled: CompiledRule,
+        text: str,
+        found: dict[int, list[Span]],
+        offsets: dict[Profile, tuple[str, list[int]]],
+    ) -> RuleHit:
         rule = compiled.rule
         return RuleHit(
             rule_id=rule.id,
@@ -128,12 +136,16 @@ class Ruleset:
             description=rule.description.strip(),
             queue=rule.queue,
             priority=rule.priority,
-            spans=self._spans(compiled.pattern_ids.intersection(found), text, found),
+            spans=self._spans(compiled.pattern_ids.intersection(found), text, found, offsets),
             shadow=rule.status == "shadow",
         )
 
     def _spans(
-        self, pids: Iterable[int], text: str, found: dict[int, list[Span]]
+        self,
+        pids: Iterable[int],
+        text: str,
+        found: dict[int, list[Span]],
+        offsets: dict[Profile, tuple[str, list[int]]],
     ) -> tuple[Span, ...]:
         by_profile: dict[Profile, list[int]] = {}
         for pid in pids:
@@ -142,10 +154,12 @@ class Ruleset:
         for profile, folder, matcher in self._profiles:
             if profile not in by_profile:
                 continue
-            folded, offsets = folder.fold_with_offsets(text)
+            if profile not in offsets:
+                offsets[profile] = folder.fold_with_offsets(text)
+            folded, to_original = offsets[profile]
             for pid in by_profile[profile]:
                 local = found[pid] or matcher.regex_spans(pid, folded)
-                spans.update(original_span(offsets, a, b) for a, b in local)
+                spans.update(original_span(to_original, a, b) for a, b in local)
         return tuple(sorted(spans))
 
 

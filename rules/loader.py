@@ -10,7 +10,7 @@ never fire or never change a decision because an earlier rule already covers the
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,15 +53,22 @@ def policy_files(path: Path) -> list[Path]:
 def read_pack(path: str | Path) -> Pack:
     """Parse and validate every file, then run the cross-file checks; never raises RulesError."""
     root = Path(path)
-    pack = Pack()
     if not root.exists():
-        pack.errors.append(RuleError(str(root), 0, 0, "no such file or folder"))
-        return pack
+        return Pack(errors=[RuleError(str(root), 0, 0, "no such file or folder")])
+    return read_texts((str(f), f.read_text(encoding="utf-8")) for f in policy_files(root))
+
+
+def read_texts(files: Iterable[tuple[str, str]]) -> Pack:
+    """`read_pack` over (file name, text) pairs held in memory, e.g. a pack stored in the database.
+
+    The version hashes base names and texts only, so the same files give the same version
+    whether they come from a folder or from memory.
+    """
+    pack = Pack()
     digest = hashlib.sha256()
-    for file in policy_files(root):
-        text = file.read_text(encoding="utf-8")
-        digest.update(f"{file.name}\0{text}\0".encode())
-        source, errors = read_source(str(file), text)
+    for file, text in files:
+        digest.update(f"{Path(file).name}\0{text}\0".encode())
+        source, errors = read_source(file, text)
         pack.errors += errors
         if source is None:
             continue

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import Counter
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, event, orm, select, update
 from sqlalchemy.exc import DatabaseError
 
 from db import queue
 from db.accounts import GRANTS, AccountError, Forbidden, Permission, Role, create_user
-from db.models import QueueItemRow, ReviewEventRow
+from db.engine import make_engine
+from db.migrate import upgrade
+from db.models import QueueItemRow, ReviewEventRow, UserRow
 from db.queue import ClaimLost, ReviewError
 from moderation.types import Action
 from tests.factories import FAST_HASHER, T0, flagged, post, store, users, verdict
@@ -67,6 +70,7 @@ def test_a_reviewer_gets_their_own_live_claim_back(staff):
         first = queue.claim_next(s, "mia", "spam", now=NOW)
         again = queue.claim_next(s, "mia", "spam", now=NOW + timedelta(minutes=1))
     assert again.item_id == first.item_id
+    assert again.expires_at == first.expires_at == NOW + queue.CLAIM_TTL  # not extended
 
 
 def test_an_expired_claim_returns_to_the_queue_and_the_old_holder_loses_it(staff):
@@ -99,6 +103,20 @@ def test_a_decision_is_an_event_with_what_flagged_the_post(staff):
     assert (event.rules_version, event.rules) == ("rules-test-1", ",spam_link_v1,")
     assert event.scores["spam"] == 0.91
     assert (item.status, item.claimed_by) == ("closed", None)
+
+
+@pytest.mark.parametrize("decision", ["approve", "escalate"])  # the two ways an event is written
+def test_an_event_keeps_every_rule_in_order(staff, decision):
+    p = post(0)
+    two_rules = dataclasses.replace(verdict(p), rules=("zeta_v1", "alpha_v2"))
+    with staff.begin() as s:
+        store(s, [two_rules], [p])
+    with staff.begin() as s:
+        claim = queue.claim_next(s, "mia", "spam", now=NOW)
+        queue.decide(s, "mia", claim.item_id, decision, now=NOW)
+    with staff() as s:
+        (event,) = events(s)
+    assert event.rules == ",zeta_v1,alpha_v2,"
 
 
 def test_deciding_twice_is_refused(staff):
@@ -257,6 +275,45 @@ def test_role_table(staff, operation, role):
             assert events(s) == []
 
 
+def _swallowing(run, s, actor):
+    """Call `run` and swallow Forbidden: a careless page that commits anyway."""
+    try:
+        run(s, actor)
+    except Forbidden:
+        return True
+    return False
+
+
+@pytest.mark.parametrize(("operation", "actor"), [("claim_next", "eng"), ("decide remove", "eng")])
+def test_a_refused_write_wrote_nothing_even_if_the_caller_commits(staff, operation, actor):
+    # The role check is inside the write itself, so nothing reached the table to roll back.
+    with staff.begin() as s:
+        flagged(s, 2, cluster="wave-1")
+    with staff.begin() as s:
+        assert _swallowing(OPERATIONS[operation][0], s, actor)
+    with staff() as s:
+        assert events(s) == []
+        assert [i.status for i in items(s)] == ["open", "open"]
+        if operation == "claim_next":
+            assert {i.claimed_by for i in items(s)} == {None}
+
+
+def test_a_demoted_reviewer_cannot_decide_the_item_they_hold(staff):
+    with staff.begin() as s:
+        flagged(s, 1)
+    with staff.begin() as s:
+        claim = queue.claim_next(s, "mia", "spam", now=NOW)
+    with staff.begin() as s:
+        s.execute(update(UserRow).where(UserRow.name == "mia").values(role=Role.ENGINEER.value))
+    with staff.begin() as s:
+        assert _swallowing(
+            lambda s, a: queue.decide(s, a, claim.item_id, "remove", now=NOW), s, "mia"
+        )
+    with staff() as s:
+        assert events(s) == []
+        assert [(i.status, i.claimed_by) for i in items(s)] == [("open", "mia")]
+
+
 def test_an_unknown_actor_is_refused_even_with_a_valid_looking_name(staff):
     with pytest.raises(Forbidden), staff.begin() as s:
         queue.claim_next(s, "mallory", "spam", now=NOW)
@@ -281,6 +338,70 @@ def test_grants_for_functions_other_areas_will_guard(role, permission, allowed):
 def test_a_user_name_is_taken_once(staff):
     with pytest.raises(AccountError, match="already exists"), staff.begin() as s:
         create_user(s, "mia", Role.ADMIN, "x", hasher=FAST_HASHER)
+
+
+# ---- the hot path: statements per call, and index use --------------------------------------
+
+
+@pytest.fixture
+def statements(staff):
+    """The SQL statements the database receives, in order (transaction control excluded)."""
+    seen: list[str] = []
+    engine = staff.kw["bind"]
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_claim_is_one_statement_and_a_decision_one_or_two(staff, statements):
+    with staff.begin() as s:
+        flagged(s, 2)
+    counts = []
+    with staff.begin() as s:
+        for call in [
+            lambda: queue.claim_next(s, "mia", "spam", now=NOW),  # claims p0
+            lambda: queue.claim_next(s, "mia", "spam", now=NOW),  # p0 again
+            lambda: queue.decide(s, "mia", 1, "approve", now=NOW),
+            lambda: queue.claim_next(s, "mia", "spam", now=NOW),  # p1
+            lambda: queue.decide(s, "mia", 2, "skip", now=NOW),
+        ]:
+            statements.clear()
+            call()
+            counts.append(len(statements))
+    # PostgreSQL writes the item and its event in one statement; SQLite needs two.
+    decision = 1 if staff.kw["bind"].dialect.name == "postgresql" else 2
+    assert counts == [1, 1, decision, 1, decision]
+
+
+def test_claims_and_decisions_use_indexes_on_sqlite(tmp_path):
+    # SQLite plans a RETURNING subquery correlated with the updated row as a full scan; the
+    # statements avoid that. PostgreSQL plans depend on table statistics, so only SQLite here.
+    engine = make_engine(f"sqlite:///{tmp_path / 'plans.db'}")
+    upgrade(engine)
+    Session = orm.sessionmaker(engine)
+    with Session.begin() as s:
+        users(s, ("mia", Role.MODERATOR))
+        flagged(s, 3)
+    seen: list[tuple[str, tuple]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    with Session.begin() as s:
+        claim = queue.claim_next(s, "mia", "spam", now=NOW)
+        queue.decide(s, "mia", claim.item_id, "remove", now=NOW)
+    assert len(seen) == 3
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        for statement, parameters in seen:
+            plan = raw.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
+            assert not [step for *_, step in plan if step.startswith("SCAN")], statement
+    engine.dispose()
 
 
 # ---- concurrency ------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""`metrics` aggregates after a simulated surge agree with direct SQL; the review-queue seam."""
+"""`metrics` aggregates after a simulated surge agree with direct SQL, review figures included."""
 
 from __future__ import annotations
 
@@ -146,7 +146,6 @@ def test_metrics_command_prints_every_aggregate_as_json(surge_db, monkeypatch, c
         "dead_letters", "alerts",
     }  # fmt: skip
     assert doc["window_end"] == "2025-01-17T12:00:00+00:00"
-    assert doc["review_tables_present"] is True
     assert doc["queues"] and doc["handling_time"]["median_s"] is None  # flagged, none decided
 
 

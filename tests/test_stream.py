@@ -16,7 +16,16 @@ from sqlalchemy.orm import sessionmaker
 from db.engine import make_engine
 from db.migrate import upgrade
 from db.models import DeadLetterRow, PostRow, VerdictRow
-from db.stream import GROUP, STREAM, Worker, ensure_group, publish, stream_stats
+from db.stream import (
+    GROUP,
+    STREAM,
+    Worker,
+    ensure_group,
+    observe_stream,
+    publish,
+    stream_health,
+    stream_stats,
+)
 from moderation.pipeline import Policy
 from moderation.simulate import simulate
 from tests.conftest import REPO
@@ -136,3 +145,46 @@ def _wait_until_holding_entries(redis: Redis, consumer: str, proc: subprocess.Po
         if held.get(consumer.encode(), held.get(consumer, 0)):
             return
     raise AssertionError(f"{consumer} never held entries")
+
+
+def test_stream_health_is_reported_or_says_why_not(redis: Redis, redis_server: str, pg_sessions):
+    publish(redis, pg_sessions, lines(30), source="f")
+    ensure_group(redis)
+    redis.xreadgroup(GROUP, "w1", {STREAM: ">"}, count=10)
+    health = stream_health(redis_server)
+    assert health["available"] and health["length"] == 30
+    assert health["groups"] == [{"name": GROUP, "consumers": 1, "pending": 10, "lag": 20}]
+    port = int(redis_server.rsplit(":", 1)[1].split("/")[0])
+    down = stream_health(f"redis://127.0.0.1:{port + 1}/0")
+    assert down["available"] is False and "Connection" in down["reason"]
+
+
+def test_the_metrics_command_includes_the_stream(
+    redis: Redis, redis_server: str, pg_url: str, pg_sessions, capsys, monkeypatch
+) -> None:
+    from moderation.__main__ import main
+
+    publish(redis, pg_sessions, lines(5), source="f")
+    monkeypatch.setenv("DATABASE_URL", pg_url)
+    monkeypatch.setenv("REDIS_URL", redis_server)
+    assert main(["metrics", "--since", "7d", "--no-scan"]) == 0
+    assert json.loads(capsys.readouterr().out)["stream"]["length"] == 5
+
+
+def test_a_worker_exports_stream_gauges(redis: Redis, pg_sessions) -> None:
+    from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+
+    publish(redis, pg_sessions, lines(12), source="f")
+    ensure_group(redis)
+    reader = InMemoryMetricReader()
+    meter = MeterProvider(metric_readers=[reader]).get_meter("test")
+    observe_stream(redis, meter=meter)
+    found = {
+        m.name: [p.value for p in m.data.data_points]
+        for r in reader.get_metrics_data().resource_metrics
+        for s in r.scope_metrics
+        for m in s.metrics
+    }
+    assert found["moderation.stream.lag"] == [12]
+    assert found["moderation.stream.pending"] == [0]

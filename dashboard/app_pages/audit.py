@@ -55,3 +55,22 @@ st.download_button(
     mime="text/csv",
     key="audit_csv",
 )
+
+st.subheader("Rules deployments")
+with Session() as session:
+    changes = audit.rules_changes(session)
+st.dataframe(
+    [
+        {
+            "time": c.created_at,
+            "by": c.actor,
+            "event": c.kind,
+            "version": c.version,
+            "mode": c.mode,
+            "message": c.message,
+        }
+        for c in changes
+    ],
+    hide_index=True,
+    width="stretch",
+)

@@ -10,8 +10,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard.resources import get_sessionmaker
-from db import alerts, metrics, timeseries
+from dashboard.resources import get_sessionmaker, get_settings
+from db import alerts, metrics, stream, timeseries
 
 Session = get_sessionmaker()
 WINDOWS = {"6 hours": (6, 900), "24 hours": (24, 3600), "7 days": (168, 6 * 3600)}
@@ -85,26 +85,37 @@ def surge() -> None:
         line_chart(movers, "Rule hits (top movers)", "hits")
 
     st.subheader("Queues and handling time")
-    if not snapshot.review_tables_present:
-        st.info("Review queues are not set up in this database yet.")
-    else:
-        st.dataframe(
-            [
-                {
-                    "queue": q.queue,
-                    "pending": q.depth,
-                    "oldest (min)": _minutes(q.oldest_pending_age_s),
-                }
-                for q in snapshot.queues
-            ],
-            hide_index=True,
-        )
-        handling = snapshot.handling_time
-        cols = st.columns(3)
-        cols[0].metric("Decisions", handling.decisions)
-        cols[1].metric("Median handling (min)", _minutes(handling.median_s))
-        cols[2].metric("p90 handling (min)", _minutes(handling.p90_s))
-        st.bar_chart(snapshot.decisions_per_moderator, horizontal=True)
+    st.dataframe(
+        [
+            {
+                "queue": q.queue,
+                "pending": q.depth,
+                "oldest (min)": _minutes(q.oldest_pending_age_s),
+            }
+            for q in snapshot.queues
+        ],
+        hide_index=True,
+    )
+    handling = snapshot.handling_time
+    cols = st.columns(3)
+    cols[0].metric("Decisions", handling.decisions)
+    cols[1].metric("Median handling (min)", _minutes(handling.median_s))
+    cols[2].metric("p90 handling (min)", _minutes(handling.p90_s))
+    st.bar_chart(snapshot.decisions_per_moderator, horizontal=True)
+    _stream_section()
+
+
+def _stream_section() -> None:
+    st.subheader("Ingest stream (Redis)")
+    health = stream.stream_health(get_settings().redis_url)
+    if not health["available"]:
+        st.caption(f"No stream to show: {health['reason']}. Workers: docs/deploy.md.")
+        return
+    cols = st.columns(3)
+    cols[0].metric("Stream length", f"{health['length']:,}")
+    cols[1].metric("Redeliveries", f"{health['redeliveries']:,}")
+    cols[2].metric("Pending (all groups)", sum(g["pending"] for g in health["groups"]))
+    st.dataframe(health["groups"], hide_index=True)
 
 
 def _minutes(seconds: float | None) -> str:

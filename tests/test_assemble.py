@@ -1,0 +1,59 @@
+"""The shipped product policy (trained models + rules pack) on plain surge cases, end to end."""
+
+from __future__ import annotations
+
+import pytest
+
+from moderation.pipeline import Policy, moderate
+from moderation.types import Action, Author, Post
+
+
+def post(text: str, links: tuple[str, ...] = ()) -> Post:
+    return Post(id="p", text=text, author=Author(id="u"), links=links)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "follow me back? I post gaming videos and I'm new here",
+        "check out my cooking channel, new here!",
+        "欢迎美国朋友来小红书！",
+        "歡迎TikTok難民，貓貓稅收到了 🐱",
+        "cat tax as promised 🐱 this is Mochi",
+        "is this like WeChat or something different? genuinely curious",
+        "you are a wonderful person, thank you for the welcome",
+        "honest question: what's a polite way to greet people here?",
+        "I don't hate anyone here, you guys are amazing",
+        "我不讨厌外国人，欢迎你们",
+    ],
+)
+def test_friendly_newcomer_posts_are_allowed(policy: Policy, text: str) -> None:
+    verdict = moderate(post(text), policy=policy)
+    assert verdict.action is Action.ALLOW, verdict.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "兼职刷单，日结300元，有意者加微信abc12345",
+        "兼職刷單，日結300元，有意者加 微 信 abc12345",
+        "fr33 f0ll0wers fast and cheap!! DM me on telegram @fastfollow88",
+        "earn $500 a day from home, WhatsApp +1 555 201 3344",
+    ],
+)
+def test_contact_handle_spam_is_flagged(policy: Policy, text: str) -> None:
+    assert moderate(post(text), policy=policy).action is not Action.ALLOW
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I hate all immigrants", "you are a pathetic idiot", "这些外国人都是垃圾，滚回去"],
+)
+def test_plain_abuse_is_flagged(policy: Policy, text: str) -> None:
+    assert moderate(post(text), policy=policy).action is not Action.ALLOW
+
+
+def test_a_spam_score_alone_is_recorded_but_does_not_flag(policy: Policy) -> None:
+    verdict = moderate(post("follow me please! I post videos every day"), policy=policy)
+    assert verdict.scores["spam"] > 0.8
+    assert verdict.action is Action.ALLOW
