@@ -17,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.bert_baseline import bert_rate  # noqa: E402
 from moderation import classifiers  # noqa: E402
 from moderation.cascade import Cascade  # noqa: E402
 from moderation.contract import post_from_dict  # noqa: E402
@@ -36,29 +37,8 @@ def _median_rate(n: int, run, repeats: int) -> float:
 
 
 def _bert_rate(texts: list[str], repeats: int) -> float:
-    import torch
-    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
-
-    torch.set_num_threads(1)
-    model = BertForSequenceClassification(BertConfig(num_labels=6)).eval()
-    # A real bert-base-uncased tokenizer is not on this machine; a whitespace-ish WordPiece over
-    # a small vocab gives the same sequence lengths within a few tokens, and the model dominates.
-    vocab = {w: i for i, w in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"])}
-    tok = BertTokenizerFast(vocab=vocab)
-
-    def run() -> None:
-        with torch.no_grad():
-            for start in range(0, len(texts), 16):
-                batch = tok(
-                    texts[start : start + 16],
-                    return_tensors="pt",
-                    padding=True,
-                    truncation=True,
-                    max_length=128,
-                )
-                model(**batch)
-
-    return _median_rate(len(texts), run, max(1, repeats // 2))
+    """Median over repeats of bert-base on one thread (this bench is per core)."""
+    return statistics.median(bert_rate(texts, threads=1) for _ in range(max(1, repeats // 2)))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,6 +42,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.bert_baseline import bert_rate  # noqa: E402
 from bench.rules_bench import synthetic_rules  # noqa: E402
 from db.engine import make_engine, make_sessionmaker  # noqa: E402
 from db.ingest import ingest_lines  # noqa: E402
@@ -186,31 +187,6 @@ def stage_times(settings: Settings, surge: Path, posts: int) -> dict[str, float]
     return {name: totals[name] / posts for name in STAGES}
 
 
-def bert_rate(texts: list[str], threads: int = 2) -> float:
-    """Detoxify's architecture (bert-base, 6 labels), random weights, posts per second."""
-    import torch
-    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
-
-    torch.set_num_threads(threads)
-    model = BertForSequenceClassification(BertConfig(num_labels=6)).eval()
-    # No real bert-base tokenizer may be downloaded; a tiny WordPiece vocabulary gives sequence
-    # lengths within a few tokens of the real one, and the model dominates the cost.
-    vocab = {w: i for i, w in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"])}
-    tok = BertTokenizerFast(vocab=vocab)
-    started = time.perf_counter()
-    with torch.no_grad():
-        for start in range(0, len(texts), 16):
-            batch = tok(
-                texts[start : start + 16],
-                return_tensors="pt",
-                padding=True,
-                truncation=True,
-                max_length=128,
-            )
-            model(**batch)
-    return len(texts) / (time.perf_counter() - started)
-
-
 def sqlite_run(tmp: Path, surge: Path, jobs: int) -> Run:
     db = tmp / "run.db"
     try:
@@ -222,21 +198,13 @@ def sqlite_run(tmp: Path, surge: Path, jobs: int) -> Run:
 
 def postgres_run(pack: Path, surge: Path, jobs: int, runs: int) -> float:
     """Median posts/s into a throwaway PostgreSQL cluster (tests/servers.py)."""
-    import uuid
 
-    from sqlalchemy import create_engine, text
-
-    from tests.servers import postgres_cluster
+    from tests.servers import create_database, postgres_cluster
 
     rates = []
     with postgres_cluster() as server:
         for _ in range(runs):
-            name = f"bench_{uuid.uuid4().hex[:10]}"
-            admin = create_engine(server, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-            admin.dispose()
-            url = server.rsplit("/", 1)[0] + "/" + name
+            url = create_database(server, prefix="bench")
             run = ingest_once(settings_for(url, pack), surge, jobs)
             rates.append(run.stored / run.seconds)
     return statistics.median(rates)
@@ -278,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             with surge.open(encoding="utf-8") as lines:
                 texts = [json.loads(line)["text"] for line in islice(lines, args.bert_sample)]
-            bert = bert_rate(texts)
+            bert = bert_rate(texts, threads=2)
     report(args.posts, rules, results, pg, stages, bert)
     return 0
 

@@ -18,25 +18,18 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 from redis import Redis
-from sqlalchemy import create_engine, text
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.servers import postgres_cluster, redis_process  # noqa: E402
+from tests.servers import create_database, postgres_cluster, redis_process  # noqa: E402
 
 
 def fresh_database(server: str) -> str:
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    url = server.rsplit("/", 1)[0] + "/" + name
+    url = create_database(server, prefix="bench")
     subprocess.run(
         [sys.executable, "-m", "moderation", "migrate"],
         cwd=REPO,

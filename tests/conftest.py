@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, orm, text
+from sqlalchemy import orm
 
 from db.engine import make_engine
 from db.migrate import upgrade
@@ -18,7 +17,13 @@ from moderation.assemble import build_policy
 from moderation.config import Settings
 from moderation.pipeline import Policy
 from moderation.simulate import simulate
-from tests.servers import postgres_bindir, postgres_cluster, redis_process
+from tests.servers import (
+    create_database,
+    drop_database,
+    postgres_bindir,
+    postgres_cluster,
+    redis_process,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -37,15 +42,9 @@ def postgres_server() -> Iterator[str]:
 @pytest.fixture
 def pg_url(postgres_server: str) -> Iterator[str]:
     """A fresh, empty database in the throwaway PostgreSQL cluster."""
-    server = postgres_server
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    url = create_database(postgres_server)
+    yield url
+    drop_database(url)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
