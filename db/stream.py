@@ -25,7 +25,7 @@ from db.store import add_dead_letters, store_batch
 from moderation.contract import parse_line
 from moderation.errors import MalformedPost
 from moderation.pipeline import Policy, moderate_batch
-from moderation.reader import Rejected
+from moderation.reader import Rejected, read_batches
 from moderation.telemetry import SCOPE, STREAM_LAG, STREAM_PENDING, STREAM_REDELIVERIES
 
 logger = logging.getLogger(__name__)
@@ -54,22 +54,11 @@ def publish(
 ) -> PublishSummary:
     """Validate each line, append the good ones to the stream, keep the bad ones as dead letters."""
     summary = PublishSummary()
-    good: list[bytes] = []
     bad: list[Rejected] = []
-    for line_no, raw in enumerate(lines, start=1):
-        raw = raw.rstrip(b"\r\n")
-        if not raw.strip():
-            continue
-        summary.read += 1
-        try:
-            parse_line(raw)
-            good.append(raw)
-        except MalformedPost as err:
-            bad.append(Rejected(line_no, raw, err.reason))
-        if len(good) >= batch_size:
-            summary.published += _append(redis, stream, good)
-            good = []
-    summary.published += _append(redis, stream, good)
+    for batch in read_batches(lines, batch_size):
+        summary.read += batch.lines
+        summary.published += _append(redis, stream, batch.raws)
+        bad.extend(batch.rejected)
     with Session.begin() as session:
         add_dead_letters(session, source, bad)
     summary.dead_letters = len(bad)
