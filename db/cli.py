@@ -183,13 +183,11 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
     from db.stream import Worker, observe_stream
 
-    upgrade(make_engine(settings.database_url))
-    redis = Redis.from_url(settings.redis_url)
-    if metrics_cli.start_telemetry(
-        make_sessionmaker(settings.database_url), "moderation-worker", args.metrics_port
-    ):
-        observe_stream(redis)
     Session = make_sessionmaker(settings.database_url)
+    upgrade(Session.kw["bind"])
+    redis = Redis.from_url(settings.redis_url)
+    if metrics_cli.start_telemetry(Session, "moderation-worker", args.metrics_port):
+        observe_stream(redis)
     policy = build_policy(settings, live_ruleset_for(Session, settings))
     worker = Worker(
         redis=redis,
