@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
 
 from db.accounts import Role, create_user
 from db.store import store_batch
 from moderation.types import Action, Author, Cluster, Post, RuleHit, Verdict
 
+APP = str(Path(__file__).parent.parent / "dashboard" / "streamlit_app.py")
+STAFF = {"mia": Role.MODERATOR, "pat": Role.POLICY, "eng": Role.ENGINEER, "ada": Role.ADMIN}
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 # Cheap parameters: tests hash many passwords and need no real cost.
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -65,3 +69,11 @@ def flagged(session: Session, n: int, *, start: int = 0, **kwargs: object) -> li
 def users(session: Session, *names_roles: tuple[str, Role]) -> None:
     for name, role in names_roles:
         create_user(session, name, role, "pw-" + name, hasher=FAST_HASHER)
+
+
+def app_as(name: str | None) -> AppTest:
+    """The dashboard in AppTest, signed in as one of STAFF (or nobody); not yet run."""
+    at = AppTest.from_file(APP, default_timeout=30)
+    if name:
+        at.session_state["user"], at.session_state["role"] = name, STAFF[name].value
+    return at

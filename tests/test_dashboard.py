@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import streamlit as st
 from sqlalchemy import select
-from streamlit.testing.v1 import AppTest
 
 from db import queue
-from db.accounts import Role
 from db.engine import make_sessionmaker
 from db.migrate import upgrade
 from db.models import ReviewEventRow
-from tests.factories import flagged, users
-
-APP = str(Path(__file__).parent.parent / "dashboard" / "streamlit_app.py")
-STAFF = {"mia": Role.MODERATOR, "pat": Role.POLICY, "eng": Role.ENGINEER, "ada": Role.ADMIN}
+from tests.factories import STAFF, app_as, flagged, users
 
 
 @pytest.fixture
@@ -35,13 +29,6 @@ def demo_db(tmp_path, monkeypatch):
     st.cache_resource.clear()  # the sessionmaker is cached per process, not per test
     yield Session
     st.cache_resource.clear()
-
-
-def app_as(name: str | None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    if name:
-        at.session_state["user"], at.session_state["role"] = name, STAFF[name].value
-    return at
 
 
 def test_login_rejects_a_wrong_password_and_accepts_the_right_one(demo_db):

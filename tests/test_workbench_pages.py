@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from db import workbench
-from db.accounts import Role
 from db.engine import make_sessionmaker
 from db.migrate import upgrade
-from tests.factories import flagged, users
-
-APP = str(Path(__file__).parent.parent / "dashboard" / "streamlit_app.py")
-STAFF = {"mia": Role.MODERATOR, "pat": Role.POLICY, "eng": Role.ENGINEER, "ada": Role.ADMIN}
+from tests.factories import STAFF, app_as, flagged, users
 
 
 @pytest.fixture
@@ -33,15 +26,9 @@ def rules_db(tmp_path, monkeypatch):
     st.cache_resource.clear()
 
 
-def app_as(name: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state["user"], at.session_state["role"] = name, STAFF[name].value
-    return at.run()
-
-
 @pytest.mark.parametrize("name", ["mia", "eng"])
 def test_moderators_and_engineers_are_not_offered_the_rules_pages(rules_db, name):
-    at = app_as(name)
+    at = app_as(name).run()
     with pytest.raises(Exception, match="rules_pack|workbench|not found|Could not find"):
         at.switch_page("app_pages/workbench.py").run()
 
