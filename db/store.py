@@ -8,16 +8,15 @@ store each post once.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, insert, text
-from sqlalchemy.dialects import postgresql, sqlite
+import orjson
+from sqlalchemy import Dialect, insert
 from sqlalchemy.orm import Session
 
-from db.models import DeadLetterRow, PostRow, VerdictRow
+from db.models import DeadLetterRow, VerdictRow
 from db.queue import enqueue
 from moderation.reader import Rejected
 from moderation.types import Post, Verdict
@@ -36,26 +35,30 @@ def store_batch(
     if not posts:
         return Stored(0, 0)
     now = datetime.now(UTC)
+    conn = session.connection()
+    driver = _Driver.of(conn.dialect)
+    at = driver.bind_time(now)
     rows = _unique_by_id(
-        {
-            "id": p.id,
-            "author_id": p.author.id,
-            "text": p.text,
-            "lang": v.lang,
-            "created_at": p.created_at,
-            "author_created_at": p.author.created_at,
-            "ingested_at": now,
-            "raw": raw.decode("utf-8"),
-        }
+        (
+            p.id,
+            p.author.id,
+            p.text,
+            v.lang,
+            driver.bind_time(p.created_at),
+            driver.bind_time(p.author.created_at),
+            at,
+            raw.decode("utf-8"),
+        )
         for p, raw, v in zip(posts, raws, verdicts, strict=True)
     )
-    # Core statements on the session's connection: the ORM bulk paths cost more than the rows.
-    conn = session.connection()
-    stmt = _insert_ignoring_duplicates(session, PostRow).returning(PostRow.__table__.c.id)
-    inserted = set(conn.execute(stmt, rows).scalars().all())
+    # One multi-row INSERT ... RETURNING per batch: the driver's executemany cannot return rows.
+    values = ", ".join([driver.row(len(_POST_COLUMNS))] * len(rows))
+    flat = [value for row in rows for value in row]
+    inserted = set(conn.exec_driver_sql(_POST_INSERT.format(values=values), tuple(flat)).scalars())
     new = [v for v in _first_per_id(verdicts) if v.id in inserted]
     if new:
-        conn.execute(_VERDICT_INSERT, [_verdict_row(v, now) for v in new])
+        statement = _VERDICT_INSERT.format(values=driver.row(len(_VERDICT_COLUMNS)))
+        conn.exec_driver_sql(statement, [_verdict_row(v, at) for v in new])
         enqueue(session, new, now=now)
     return Stored(stored=len(inserted), duplicates=len(posts) - len(inserted))
 
@@ -80,17 +83,38 @@ def add_dead_letters(session: Session, source: str, rejected: Sequence[Rejected]
     )
 
 
-def _insert_ignoring_duplicates(session: Session, table: type[PostRow]):  # type: ignore[no-untyped-def]
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table.__table__).on_conflict_do_nothing(index_elements=["id"])
+@dataclass(frozen=True, slots=True)
+class _Driver:
+    """What writing through the DBAPI cursor needs from the dialect.
+
+    The hot path hands plain tuples to the driver (`exec_driver_sql`): SQLAlchemy's per-row
+    parameter processing cost more than SQLite's insert itself. Timestamps still go through the
+    column type's own bind processor (SQLite stores them as text in SQLAlchemy's format).
+    """
+
+    mark: str
+    bind_time: Callable[[datetime | None], object]
+
+    @classmethod
+    def of(cls, dialect: Dialect) -> _Driver:
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        column_type = VerdictRow.__table__.c.created_at.type
+        process = column_type.dialect_impl(dialect).bind_processor(dialect)
+        return cls(mark, process or _unchanged)
+
+    def row(self, width: int) -> str:
+        return "(" + ", ".join([self.mark] * width) + ")"
 
 
-def _unique_by_id(rows):  # type: ignore[no-untyped-def]
+def _unchanged(value: datetime | None) -> datetime | None:
+    return value
+
+
+def _unique_by_id(rows: Iterable[tuple[object, ...]]) -> list[tuple[object, ...]]:
     # A file may repeat an id inside one batch; keep the first, as a second ingest would.
-    seen: dict[str, dict[str, object]] = {}
+    seen: dict[object, tuple[object, ...]] = {}
     for row in rows:
-        seen.setdefault(row["id"], row)
+        seen.setdefault(row[0], row)
     return list(seen.values())
 
 
@@ -101,31 +125,39 @@ def _first_per_id(verdicts: Sequence[Verdict]) -> list[Verdict]:
     return list(seen.values())
 
 
-# The JSON columns are bound as text serialised here, once, with the same `json.dumps` the JSON
-# type would call per column; PostgreSQL casts the text to json on insert.
-_VERDICT_INSERT = text(
-    "INSERT INTO verdicts (post_id, action, queue, priority, scores, rules, reasons, matches,"
-    " rules_version, lang, cluster_id, cluster_size, created_at, errors) VALUES (:post_id,"
-    " :action, :queue, :priority, :scores, :rules, :reasons, :matches, :rules_version, :lang,"
-    " :cluster_id, :cluster_size, :created_at, :errors)"
-).bindparams(bindparam("created_at", type_=VerdictRow.__table__.c.created_at.type))
+_POST_COLUMNS = ("id", "author_id", "text", "lang", "created_at", "author_created_at")
+_POST_COLUMNS += ("ingested_at", "raw")
+_POST_INSERT = (
+    f"INSERT INTO posts ({', '.join(_POST_COLUMNS)}) VALUES {{values}}"
+    " ON CONFLICT (id) DO NOTHING RETURNING id"
+)
+_VERDICT_COLUMNS = ("post_id", "action", "queue", "priority", "scores", "rules", "reasons")
+_VERDICT_COLUMNS += ("matches", "rules_version", "lang", "cluster_id", "cluster_size")
+_VERDICT_COLUMNS += ("created_at", "errors")
+# The JSON columns are bound as text serialised here, once per column; PostgreSQL casts the text
+# to json on insert, and the JSON type's reader parses it back like any other value.
+_VERDICT_INSERT = f"INSERT INTO verdicts ({', '.join(_VERDICT_COLUMNS)}) VALUES {{values}}"
 
 
-def _verdict_row(v: Verdict, now: datetime) -> dict[str, object]:
+def _verdict_row(v: Verdict, at: object) -> tuple[object, ...]:
     doc = v.to_json()
-    return {
-        "post_id": v.id,
-        "action": v.action.value,
-        "queue": v.queue,
-        "priority": v.priority,
-        "scores": json.dumps(doc["scores"]),
-        "rules": json.dumps(doc["rules"]),
-        "reasons": json.dumps(doc["reasons"]),
-        "matches": json.dumps(doc["matches"]),
-        "rules_version": v.rules_version,
-        "lang": v.lang,
-        "cluster_id": v.cluster.id if v.cluster else None,
-        "cluster_size": v.cluster.size if v.cluster else None,
-        "created_at": now,
-        "errors": json.dumps(doc["errors"]),
-    }
+    return (
+        v.id,
+        v.action.value,
+        v.queue,
+        v.priority,
+        _json(doc["scores"]),
+        _json(doc["rules"]),
+        _json(doc["reasons"]),
+        _json(doc["matches"]),
+        v.rules_version,
+        v.lang,
+        v.cluster.id if v.cluster else None,
+        v.cluster.size if v.cluster else None,
+        at,
+        _json(doc["errors"]),
+    )
+
+
+def _json(value: object) -> str:
+    return orjson.dumps(value).decode()

@@ -7,9 +7,10 @@ downstream can peek at it.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
+
+import orjson
 
 from moderation.errors import MalformedPost
 from moderation.types import Author, Post
@@ -32,8 +33,8 @@ def parse_line(raw: bytes | str) -> Post:
     if "\x00" in raw or "\\u0000" in raw:
         raise MalformedPost("line contains a NUL byte")
     try:
-        obj = json.loads(raw)
-    except json.JSONDecodeError as err:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError as err:
         raise MalformedPost(f"invalid JSON: {err.msg} at column {err.colno}") from None
     if not isinstance(obj, dict):
         raise MalformedPost(f"expected a JSON object, got {type(obj).__name__}")

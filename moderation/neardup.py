@@ -28,6 +28,7 @@ _MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
 _EMPTY = np.iinfo(np.uint64).max  # the signature of a text with no shingles
 _TWO_CHARS = np.uint64(0xFFFFFFFFFFFFFFFF ^ 0x1FFFFF)  # drop the third code point
 _ONE_CHAR = np.uint64(0xFFFFFFFFFFFFFFFF ^ ((1 << 42) - 1))  # keep only the first
+_KEY_MUL = np.uint64(0x9E3779B97F4A7C15)  # odd: multiplying by it is a bijection on uint64
 
 
 def signature_text(text: str) -> str:
@@ -62,13 +63,20 @@ class NearDuplicateIndex:
         # Multiply-xorshift hash family: odd multipliers, random xors; uint64 arithmetic wraps.
         self._mul = rng.integers(1, 2**63, size=perms, dtype=np.uint64) | np.uint64(1)
         self._xor = rng.integers(0, 2**63, size=perms, dtype=np.uint64)
-        self._bands: OrderedDict[bytes, str] = OrderedDict()
+        self._bands: OrderedDict[int, str] = OrderedDict()
         self._clusters: OrderedDict[str, _ClusterState] = OrderedDict()
         self._clock = 0.0
 
     def assign(self, posts: Sequence[Post]) -> list[Cluster]:
         sigs = self.signatures([p.text for p in posts])
-        return [self._join(post, sig) for post, sig in zip(posts, sigs, strict=True)]
+        empty = (sigs[:, 0] == _EMPTY).tolist()
+        keys = self.band_keys(sigs).tolist()
+        return [
+            Cluster(id=f"nd-{post.id}", size=1, growth=1)  # nothing left after normalisation
+            if is_empty
+            else self._join(post, band_keys)
+            for post, band_keys, is_empty in zip(posts, keys, empty, strict=True)
+        ]
 
     def signatures(self, texts: Sequence[str]) -> np.ndarray:
         """MinHash signatures, (texts, bands*rows) uint64, for a whole batch at once."""
@@ -84,15 +92,23 @@ class NearDuplicateIndex:
             out[owners[starts], j] = np.minimum.reduceat(h, starts)
         return out
 
-    def _join(self, post: Post, sig: np.ndarray) -> Cluster:
+    def band_keys(self, sigs: np.ndarray) -> np.ndarray:
+        """One 64-bit key per (post, band): the band's rows and its index, hashed together.
+
+        Python ints make the per-post dictionary work cheap (bytes keys cost a slice and a copy
+        each); two different bands colliding in 64 bits is as likely as a MinHash collision.
+        """
+        bands = sigs.reshape(len(sigs), self.bands, self.rows)
+        keys = np.broadcast_to(np.arange(1, self.bands + 1, dtype=np.uint64), bands.shape[:2])
+        keys = keys.copy()
+        for r in range(self.rows):
+            keys = (keys ^ bands[:, :, r]) * _KEY_MUL
+            keys ^= keys >> np.uint64(31)
+        return keys
+
+    def _join(self, post: Post, band_keys: list[int]) -> Cluster:
         now = post.created_at.timestamp() if post.created_at is not None else self._clock
         self._clock = max(self._clock, now)
-        if sig[0] == _EMPTY:  # nothing left after normalisation: a cluster of its own, unindexed
-            return Cluster(id=f"nd-{post.id}", size=1, growth=1)
-        band_keys = [
-            b.to_bytes(1, "little") + sig[b * self.rows : (b + 1) * self.rows].tobytes()
-            for b in range(self.bands)
-        ]
         state = self._find(band_keys) or self._new(post.id)
         for key in band_keys:
             self._bands[key] = state.id
@@ -104,7 +120,7 @@ class NearDuplicateIndex:
         self._evict()
         return Cluster(id=state.id, size=state.size, growth=len(state.recent))
 
-    def _find(self, band_keys: list[bytes]) -> _ClusterState | None:
+    def _find(self, band_keys: list[int]) -> _ClusterState | None:
         for key in band_keys:
             cluster_id = self._bands.get(key)
             state = self._clusters.get(cluster_id) if cluster_id else None

@@ -52,6 +52,9 @@ def test_the_simulator_ground_truth_is_dropped_at_parse_time() -> None:
         (line(created_at="2025-01-14T00:00:00"), "needs a UTC offset"),
         (line(links="https://x"), "`links` must be a list of strings"),
         (b'{"id": "p\xff"}', "invalid UTF-8 at byte 9"),
+        # A lone surrogate cannot be stored as UTF-8 text, and NaN is not JSON.
+        (b'{"id": "p", "text": "\\ud800"}', "invalid JSON"),
+        (b'{"id": "p", "score": NaN}', "invalid JSON"),
         (line(text="a\x00b"), "NUL"),
         (line(text="x" * (MAX_TEXT_CHARS + 1)), "the limit is 10,000"),
         (line(text="x" * 1_000_000), "bytes; the limit is"),
