@@ -17,14 +17,17 @@ export DATABASE_URL ?= sqlite:///$(DB)
 	.venv/bin/pip install -q -r requirements-dev.txt
 	touch $@
 
-# Debian packages the tests use for real: PostgreSQL, Redis, Chromium. Installed only when missing;
-# without root the tests that need them are skipped with the reason.
+# Debian packages the tests use for real: PostgreSQL, Redis, Chromium (with CJK and emoji fonts,
+# or screenshots show Chinese posts and page icons as boxes). Installed only when missing; without
+# root the tests that need them are skipped with the reason.
 system-deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	command -v chromium >/dev/null && command -v chromedriver >/dev/null \
 	  || missing="$$missing chromium chromium-driver"; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
+	fc-list 2>/dev/null | grep -qi emoji || missing="$$missing fonts-noto-color-emoji"; \
 	if [ -n "$$missing" ]; then \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing \
 	    >/dev/null) || echo "warning: could not install$$missing; tests that need them skip"; \
