@@ -125,15 +125,36 @@ def _first_per_id(verdicts: Sequence[Verdict]) -> list[Verdict]:
     return list(seen.values())
 
 
-_POST_COLUMNS = ("id", "author_id", "text", "lang", "created_at", "author_created_at")
-_POST_COLUMNS += ("ingested_at", "raw")
+_POST_COLUMNS = (
+    "id",
+    "author_id",
+    "text",
+    "lang",
+    "created_at",
+    "author_created_at",
+    "ingested_at",
+    "raw",
+)
 _POST_INSERT = (
     f"INSERT INTO posts ({', '.join(_POST_COLUMNS)}) VALUES {{values}}"
     " ON CONFLICT (id) DO NOTHING RETURNING id"
 )
-_VERDICT_COLUMNS = ("post_id", "action", "queue", "priority", "scores", "rules", "reasons")
-_VERDICT_COLUMNS += ("matches", "rules_version", "lang", "cluster_id", "cluster_size")
-_VERDICT_COLUMNS += ("created_at", "errors")
+_VERDICT_COLUMNS = (
+    "post_id",
+    "action",
+    "queue",
+    "priority",
+    "scores",
+    "rules",
+    "reasons",
+    "matches",
+    "rules_version",
+    "lang",
+    "cluster_id",
+    "cluster_size",
+    "created_at",
+    "errors",
+)
 # The JSON columns are bound as text serialised here, once per column; PostgreSQL casts the text
 # to json on insert, and the JSON type's reader parses it back like any other value.
 _VERDICT_INSERT = f"INSERT INTO verdicts ({', '.join(_VERDICT_COLUMNS)}) VALUES {{values}}"

@@ -12,7 +12,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from opentelemetry import metrics
 from opentelemetry.metrics import CallbackOptions, Meter, Observation
@@ -134,7 +134,10 @@ class Worker:
             count=self.batch_size,
             block=self.block_ms,
         )
-        return list(reply[0][1]) if reply else []
+        # RESP2 (redis-py's default protocol): [[stream, [(id, fields), ...]]]; the stubs also
+        # allow RESP3's dict shape, which this client never asks for.
+        streams = cast(list[tuple[bytes, list[tuple[bytes, dict[bytes, bytes]]]]], reply)
+        return list(streams[0][1]) if streams else []
 
     def _process(self, entries: list[tuple[bytes, dict[bytes, bytes]]]) -> None:
         posts, raws, bad = [], [], []

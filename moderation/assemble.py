@@ -75,8 +75,8 @@ def _thresholds(backends: list[classifiers.Classifier]) -> dict[str, Thresholds]
     chosen: dict[str, Thresholds] = {}
     for clf in backends:
         limits: Mapping[str, Mapping[str, float]] = getattr(clf, "thresholds", {})
-        for label, t in limits.items():
-            chosen.setdefault(label, Thresholds(float(t["review"]), float(t["remove"])))
+        for label, bounds in limits.items():
+            chosen.setdefault(label, Thresholds(float(bounds["review"]), float(bounds["remove"])))
     for label, t in KEYWORD_THRESHOLDS.items():
         chosen.setdefault(label, t)
     return {label: t for label, t in chosen.items() if label not in RULE_DRIVEN_LABELS}

@@ -22,7 +22,8 @@ from moderation.types import Action, Cluster, Post, PostContext, RuleHit, Verdic
 
 
 class Ruleset(Protocol):
-    version: str
+    @property
+    def version(self) -> str: ...
 
     def evaluate(self, contexts: Sequence[PostContext]) -> list[list[RuleHit]]: ...
 

@@ -8,8 +8,9 @@ from db import queue, repository
 from db.accounts import AccountError, Permission
 
 Session = get_sessionmaker()
-actor = current_actor()
-assert actor is not None  # the entry point only offers this page after log-in
+signed_in = current_actor()
+assert signed_in is not None  # the entry point only offers this page after log-in
+actor = signed_in  # bound again: functions below see the narrowed type, not `Actor | None`
 
 with Session() as session:
     stats = repository.queue_overview(session)

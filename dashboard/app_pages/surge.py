@@ -97,10 +97,10 @@ def surge() -> None:
         hide_index=True,
     )
     handling = snapshot.handling_time
-    cols = st.columns(3)
-    cols[0].metric("Decisions", handling.decisions)
-    cols[1].metric("Median handling (min)", _minutes(handling.median_s))
-    cols[2].metric("p90 handling (min)", _minutes(handling.p90_s))
+    handling_cols = st.columns(3)
+    handling_cols[0].metric("Decisions", handling.decisions)
+    handling_cols[1].metric("Median handling (min)", _minutes(handling.median_s))
+    handling_cols[2].metric("p90 handling (min)", _minutes(handling.p90_s))
     st.bar_chart(snapshot.decisions_per_moderator, horizontal=True)
     _stream_section()
 

@@ -27,8 +27,9 @@ WINDOWS = {
 if "workbench_files" not in st.session_state:
     with Session() as session:
         live = workbench.live_pack(session) if settings.rules_source == "db" else None
-    files = live.files if live else workbench.folder_files(settings.rules_dir)
-    st.session_state["workbench_files"] = dict(files)
+    st.session_state["workbench_files"] = dict(
+        live.files if live else workbench.folder_files(settings.rules_dir)
+    )
 files: dict[str, str] = st.session_state["workbench_files"]
 
 st.title("Rules workbench")
@@ -119,7 +120,7 @@ backtest_progress()
 st.subheader("Deploy")
 message = st.text_input("What changed and why", key="workbench_message")
 cols = st.columns(2)
-mode = None
+mode: workbench.Mode | None = None
 if cols[0].button("Deploy as shadow", disabled=bool(problems), key="workbench_deploy_shadow"):
     mode = "shadow"
 if cols[1].button("Deploy live", disabled=bool(problems), key="workbench_deploy_live"):

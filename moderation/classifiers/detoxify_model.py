@@ -24,8 +24,15 @@ HF_CONFIG = "bert-base-uncased"
 
 @register(NAME)
 class DetoxifyClassifier:
-    name = NAME
-    labels = ("toxicity", "severe_toxicity", "obscene", "threat", "insult", "identity_attack")
+    name: str = NAME
+    labels: tuple[str, ...] = (
+        "toxicity",
+        "severe_toxicity",
+        "obscene",
+        "threat",
+        "insult",
+        "identity_attack",
+    )
 
     def __init__(
         self,

@@ -27,8 +27,8 @@ _SPAM = (
 
 @register("keywords.v1")
 class KeywordClassifier:
-    name = "keywords.v1"
-    labels = ("toxicity", "spam")
+    name: str = "keywords.v1"
+    labels: tuple[str, ...] = ("toxicity", "spam")
 
     def __init__(self) -> None:
         self._toxic = re.compile(f"{_TOXIC_EN}|{_TOXIC_ZH}")
