@@ -4,15 +4,22 @@ A live rule with `daily_cap: N` removes at most N posts per UTC day. Counting ne
 verdicts, and the pipeline is pure, so the cap is enforced here at the database edge, after
 `moderate_batch` and in the same transaction that stores the batch: a verdict whose removal
 comes only from rules already at their cap is stored as `review` with a reason saying why.
+
+Several writers (stream workers) must not both read "one removal left" and both remove. On
+PostgreSQL a transaction-scoped advisory lock serialises the count-then-store of batches that
+carry a capped removal (others never take it); it is released when the storing transaction ends.
+On SQLite the store's write from a read snapshot another writer has since changed fails with
+SQLITE_BUSY instead, so the batch is retried, never double-counted.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import zlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import String, cast, func, select, text
 from sqlalchemy.orm import Session
 
 from db.models import VerdictRow
@@ -20,6 +27,7 @@ from moderation.types import Action, Verdict
 
 # A verdict's removal also comes from a classifier threshold; decide() writes this in its reason.
 _THRESHOLD_REMOVE = "≥ remove threshold"
+CAPS_LOCK = zlib.crc32(b"moderation.daily_caps")  # the advisory lock's key, any fixed bigint
 
 
 def daily_caps(ruleset: object) -> dict[str, int]:
@@ -60,6 +68,8 @@ def apply_caps(
     caps = daily_caps(ruleset)
     if not caps or not any(v.action is Action.REMOVE for v in verdicts):
         return list(verdicts)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CAPS_LOCK})
     counts = removals_today(session, sorted(caps), now or datetime.now(UTC))
     out = []
     for v in verdicts:

@@ -5,20 +5,23 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select, text, update
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy import orm, select, text, update
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from db import audit
 from db import workbench as wb
 from db.accounts import Forbidden, Role
+from db.caps import apply_caps
+from db.engine import make_engine
 from db.ingest import ingest_lines
+from db.migrate import upgrade
 from db.models import DeploymentRow, VerdictRow
 from db.workbench import DeployRefused, WorkbenchError
 from moderation.config import Settings
 from moderation.pipeline import Policy, moderate_batch
 from moderation.types import Action
 from rules import __main__ as rules_cli
-from tests.factories import post, users
+from tests.factories import post, store, users
 
 RULE = """\
 rules:
@@ -173,6 +176,27 @@ def test_a_capped_rule_stops_removing_at_its_cap_and_sends_the_rest_to_review(st
         actions, reasons = zip(*rows, strict=True)
     assert actions == ("remove", "remove", "review", "review", "review")
     assert "daily cap of 2 removals reached" in reasons[2][-1]
+
+
+def test_two_writers_cannot_both_take_the_last_removal_under_a_cap(pg_url):
+    engine = make_engine(pg_url)
+    upgrade(engine)
+    Session = orm.sessionmaker(engine, expire_on_commit=False)
+    ruleset = wb.pack_ruleset(pack(extra="    daily_cap: 1\n"))
+    policy = Policy(classifiers=[], ruleset=ruleset)
+    first, second = post(1), post(2)
+    with Session.begin() as a:
+        taken = apply_caps(a, moderate_batch([first], policy=policy), ruleset)
+        store(a, taken, [first])
+        # While the first writer's removal is uncommitted, a second cannot even count.
+        with Session() as b, pytest.raises(OperationalError, match="lock timeout"):
+            b.execute(text("SET lock_timeout = '50ms'"))
+            apply_caps(b, moderate_batch([second], policy=policy), ruleset)
+    with Session.begin() as b:
+        late = apply_caps(b, moderate_batch([second], policy=policy), ruleset)
+    engine.dispose()
+    assert taken[0].action is Action.REMOVE
+    assert late[0].action is Action.REVIEW and "daily cap of 1" in late[0].reasons[-1]
 
 
 def test_deploys_and_rollbacks_are_in_the_audit_log(staff):
