@@ -25,14 +25,8 @@ HF_CONFIG = "bert-base-uncased"
 @register(NAME)
 class DetoxifyClassifier:
     name: str = NAME
-    labels: tuple[str, ...] = (
-        "toxicity",
-        "severe_toxicity",
-        "obscene",
-        "threat",
-        "insult",
-        "identity_attack",
-    )
+    # The original model's six heads; the canonical label names were taken from them.
+    labels: tuple[str, ...] = CANONICAL_LABELS[:6]
 
     def __init__(
         self,
