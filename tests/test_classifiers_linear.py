@@ -1,4 +1,4 @@
-"""The shipped `linear.v1` artifact: loading, failure modes, and behaviour on plain cases."""
+"""The shipped `linear.v2` artifact: loading, failure modes, and behaviour on plain cases."""
 
 from __future__ import annotations
 
@@ -20,24 +20,24 @@ SHIPPED_MODELS = Path(__file__).resolve().parent.parent / "moderation" / "models
 
 @pytest.fixture(scope="module")
 def linear():
-    return classifiers.create("linear.v1", models_dir=SHIPPED_MODELS)
+    return classifiers.create("linear.v2", models_dir=SHIPPED_MODELS)
 
 
 def test_missing_artifact_is_model_not_available_at_build_time(tmp_path: Path) -> None:
     with pytest.raises(ModelNotAvailable, match="python -m moderation train"):
-        classifiers.create("linear.v1", models_dir=tmp_path)
+        classifiers.create("linear.v2", models_dir=tmp_path)
 
 
 def test_cli_reports_missing_artifact_instead_of_a_traceback(tmp_path: Path, monkeypatch, capsys):
     monkeypatch.setenv("MODELS_DIR", str(tmp_path))
     assert main(["score", "-"]) == 2
-    assert "linear.v1: artifact" in capsys.readouterr().err
+    assert "linear.v2: artifact" in capsys.readouterr().err
 
 
 def test_missing_detoxify_weights_leave_a_notice_and_the_fast_path() -> None:
     settings = Settings.from_env({"MODELS_DIR": str(SHIPPED_MODELS)})
     policy = build_policy(settings)
-    assert [c.name for c in policy.classifiers] == ["linear.v1"]
+    assert [c.name for c in policy.classifiers] == ["linear.v2"]
     assert any("detoxify.original.v1" in n and "fast path" in n for n in policy.notices)
 
 
