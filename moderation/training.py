@@ -146,7 +146,7 @@ def train(data_dir: Path, options: TrainOptions | None = None) -> LinearArtifact
     )
     artifact.thresholds = choose_thresholds(artifact, featurizer, tox, spam)
     artifact.meta = {
-        "trained_on": sorted(df.source.unique()),
+        "trained_on": sorted(df[df.split == "train"].source.unique()),
         "rows": {s: int(n) for s, n in df[df.split == "train"].groupby("source").size().items()},
         "held_out_video": HELD_OUT_VIDEO,
     }

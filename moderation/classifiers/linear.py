@@ -44,26 +44,21 @@ class LinearArtifact:
     # Heads for Han-script posts where they differ: the n-gram spam head never saw Chinese spam,
     # so there the cue-only head may speak too (max). Latin posts keep the n-gram head's ranking.
     han_heads: dict[str, list[str]] = field(default_factory=dict)
+    han_share: float = HAN_SHARE  # a post is Han-script from this share of Han word characters
     thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     _transposed: tuple[np.ndarray, ...] | None = field(default=None, repr=False, compare=False)
 
     def save(self, folder: Path, *, keep: float = 1e-4) -> None:
-        """Write json + npz; weights below `keep` in magnitude are dropped (they never matter)."""
+        """Write json + npz (dense float16 arrays); weights below `keep` in magnitude are zeroed
+        (they never matter, and runs of zeros compress)."""
         folder.mkdir(parents=True, exist_ok=True)
-        arrays: dict[str, np.ndarray] = {}
-        for i, head in enumerate(self.heads):
-            idx = np.flatnonzero(np.abs(self.weights[i]) >= keep).astype(np.int32)
-            arrays[f"{head}.idx"] = idx
-            arrays[f"{head}.val"] = self.weights[i, idx].astype(np.float16)
+        arrays: dict[str, np.ndarray] = {
+            f"head.{head}": np.where(np.abs(w) >= keep, w, 0.0).astype(np.float16)
+            for head, w in zip(self.heads, self.weights, strict=True)
+        }
         for block, idf in zip(IDF_BLOCKS, self.idf, strict=True):
-            # Unseen buckets all share the largest idf; only the others are stored.
-            idx = np.flatnonzero(idf < idf.max()).astype(np.int32)
-            arrays[f"idf.{block}.idx"], arrays[f"idf.{block}.val"] = (
-                idx,
-                idf[idx].astype(np.float16),
-            )
-            arrays[f"idf.{block}.default"] = idf.max(initial=1.0, keepdims=True)
+            arrays[f"idf.{block}"] = idf.astype(np.float16)
         np.savez_compressed(folder / f"{NAME}.npz", **arrays)
         doc = {
             "name": NAME,
@@ -74,7 +69,7 @@ class LinearArtifact:
             ],
             "labels": self.label_heads,
             "han_labels": self.han_heads,
-            "han_share": HAN_SHARE,
+            "han_share": self.han_share,
             "thresholds": self.thresholds,
             **self.meta,
         }
@@ -85,14 +80,9 @@ class LinearArtifact:
         doc = read_metadata(folder)
         spec = FeatureSpec.from_json(doc["feature_spec"])
         heads = [h["name"] for h in doc["heads"]]
-        weights = np.zeros((len(heads), spec.size), dtype=np.float32)
         with np.load(folder / f"{NAME}.npz", allow_pickle=False) as arrays:
-            for i, head in enumerate(heads):
-                weights[i, arrays[f"{head}.idx"]] = arrays[f"{head}.val"]
-            sizes = (spec.char_features, spec.word_features)
-            idf = tuple(
-                _idf_array(arrays, block, n) for block, n in zip(IDF_BLOCKS, sizes, strict=True)
-            )
+            weights = np.stack([arrays[f"head.{h}"] for h in heads]).astype(np.float32)
+            idf = tuple(arrays[f"idf.{block}"].astype(np.float32) for block in IDF_BLOCKS)
         known = {"name", "feature_spec", "heads", "labels", "han_labels", "han_share", "thresholds"}
         return cls(
             spec=spec,
@@ -103,6 +93,7 @@ class LinearArtifact:
             platt=np.array([h["platt"] for h in doc["heads"]], dtype=np.float32),
             label_heads=doc["labels"],
             han_heads=doc.get("han_labels", {}),
+            han_share=float(doc.get("han_share", HAN_SHARE)),
             thresholds=doc.get("thresholds", {}),
             meta={k: v for k, v in doc.items() if k not in known},
         )
@@ -138,7 +129,7 @@ class LinearArtifact:
         """Probability per label: the max over its heads (its Han heads for Han-script posts)."""
         blocks = featurizer.blocks(texts)
         probs = self.probabilities(blocks)
-        han = blocks.han_share >= HAN_SHARE
+        han = blocks.han_share >= self.han_share
         out = {}
         for label, heads in self.label_heads.items():
             out[label] = self._max_over(probs, heads)
@@ -148,12 +139,6 @@ class LinearArtifact:
 
     def _max_over(self, probs: np.ndarray, heads: list[str]) -> np.ndarray:
         return probs[:, [self.heads.index(h) for h in heads]].max(axis=1)
-
-
-def _idf_array(arrays: Any, block: str, size: int) -> np.ndarray:
-    idf = np.full(size, arrays[f"idf.{block}.default"][0], dtype=np.float32)
-    idf[arrays[f"idf.{block}.idx"]] = arrays[f"idf.{block}.val"]
-    return idf
 
 
 def read_metadata(folder: Path) -> dict[str, Any]:
