@@ -90,7 +90,7 @@ class Blocks(NamedTuple):
     chars: sp.csr_matrix
     words: sp.csr_matrix
     cues: np.ndarray
-    han_share: np.ndarray  # Han characters / word characters, per post (0 without any)
+    han_share: np.ndarray  # share of each post's words that are Han characters (0 without words)
 
 
 class Featurizer:
@@ -163,9 +163,11 @@ def stack(blocks: Blocks) -> sp.csr_matrix:
 
 
 def _han_share(cps: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
-    han = np.bincount(rows, hashing.HAN[cps], minlength=n + 1)[:n]
-    word = np.bincount(rows, hashing.WORD_CHAR[cps], minlength=n + 1)[:n]
-    return han / np.maximum(word, 1)
+    """Share of a post's words that are Han characters ("歡迎TikTok難民" → 4 of 5)."""
+    starts, _ = hashing.token_bounds(cps)
+    han = np.bincount(rows[starts], hashing.HAN[cps[starts]], minlength=n + 1)[:n]
+    words = np.bincount(rows[starts], minlength=n + 1)[:n]
+    return han / np.maximum(words, 1)
 
 
 def _count_matrix(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:

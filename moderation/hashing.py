@@ -110,21 +110,27 @@ def char_ngrams(
     return np.concatenate(out_rows), np.concatenate(out_cols)
 
 
-def word_ngrams(
-    cps: np.ndarray, rows: np.ndarray, lo: int, hi: int, bits: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """(row, bucket) of word unigrams and/or bigrams (lo, hi ⊆ {1, 2}) of each post."""
-    if not 1 <= lo <= hi <= 2:
-        raise ValueError(f"word n-grams must lie within (1, 2), got ({lo}, {hi})")
+def token_bounds(cps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """[start, end) of every word: a run of word characters, or one Han character."""
     word = WORD_CHAR[cps]
     han = HAN[cps]
-    # A token starts at a word character that follows a non-word one or a Han character, or is Han.
+    # A token starts at a word character after a non-word one or next to a Han one; ends alike.
     prev_word = np.concatenate(([False], word[:-1]))
     prev_han = np.concatenate(([False], han[:-1]))
     starts = np.flatnonzero(word & (~prev_word | han | prev_han))
     next_word = np.concatenate((word[1:], [False]))
     next_han = np.concatenate((han[1:], [False]))
     ends = np.flatnonzero(word & (~next_word | han | next_han)) + 1
+    return starts, ends
+
+
+def word_ngrams(
+    cps: np.ndarray, rows: np.ndarray, lo: int, hi: int, bits: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row, bucket) of word unigrams and/or bigrams (lo, hi ⊆ {1, 2}) of each post."""
+    if not 1 <= lo <= hi <= 2:
+        raise ValueError(f"word n-grams must lie within (1, 2), got ({lo}, {hi})")
+    starts, ends = token_bounds(cps)
     hashes = PrefixHash(cps).hashes(starts, ends)
     token_rows = rows[starts]
     out_rows, out_cols = [], []

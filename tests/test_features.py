@@ -168,9 +168,9 @@ def test_word_tokens_split_han_characters_but_keep_latin_runs() -> None:
 
 @pytest.mark.parametrize(
     ("text", "share"),
-    [("hello", 0.0), ("你好", 1.0), ("歡迎TikTok難民", 0.4), ("", 0.0), ("🙂!!", 0.0)],
+    [("hello", 0.0), ("你好", 1.0), ("歡迎TikTok難民 加V：abc123", 0.625), ("", 0.0), ("🙂!", 0.0)],
 )
-def test_han_share_is_han_over_word_characters(text: str, share: float) -> None:
+def test_han_share_is_the_share_of_words_that_are_han_characters(text: str, share: float) -> None:
     assert Featurizer(SPEC).counts(["x", text]).han_share[1] == pytest.approx(share)
 
 

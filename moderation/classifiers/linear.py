@@ -27,7 +27,7 @@ from moderation.features import Blocks, FeatureSpec, Featurizer
 
 NAME = "linear.v2"
 IDF_BLOCKS = ("chars", "words")
-HAN_SHARE = 0.3  # a post is Han-script when at least this share of its word characters is Han
+HAN_SHARE = 0.3  # a post is Han-script when at least this share of its words are Han characters
 
 
 @dataclass
@@ -44,7 +44,7 @@ class LinearArtifact:
     # Heads for Han-script posts where they differ: the n-gram spam head never saw Chinese spam,
     # so there the cue-only head may speak too (max). Latin posts keep the n-gram head's ranking.
     han_heads: dict[str, list[str]] = field(default_factory=dict)
-    han_share: float = HAN_SHARE  # a post is Han-script from this share of Han word characters
+    han_share: float = HAN_SHARE  # a post is Han-script from this share of Han words
     thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     _transposed: tuple[np.ndarray, ...] | None = field(default=None, repr=False, compare=False)
