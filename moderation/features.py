@@ -121,12 +121,13 @@ class Featurizer:
             spec.word_features.bit_length() - 1,
         )
         chars = hashing.char_ngrams(hashed, rows, *spec.char_ngrams, char_bits)
-        words = hashing.word_ngrams(hashed, rows, *spec.word_ngrams, word_bits)
+        tokens = hashing.token_bounds(cps)
+        words = hashing.word_ngrams(hashed, rows, *spec.word_ngrams, word_bits, tokens=tokens)
         return Blocks(
             _count_matrix(*chars, (n, spec.char_features)),
             _count_matrix(*words, (n, spec.word_features)),
             cue_matrix(raw, folded) if n else np.zeros((0, len(CUE_NAMES)), np.float32),
-            _han_share(cps, rows, n),
+            _han_share(cps, rows, tokens[0], n),
         )
 
     def blocks(self, texts: Sequence[str]) -> Blocks:
@@ -162,9 +163,8 @@ def stack(blocks: Blocks) -> sp.csr_matrix:
     return sp.hstack(parts, format="csr", dtype=np.float32)
 
 
-def _han_share(cps: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+def _han_share(cps: np.ndarray, rows: np.ndarray, starts: np.ndarray, n: int) -> np.ndarray:
     """Share of a post's words that are Han characters ("歡迎TikTok難民" → 4 of 5)."""
-    starts, _ = hashing.token_bounds(cps)
     han = np.bincount(rows[starts], hashing.HAN[cps[starts]], minlength=n + 1)[:n]
     words = np.bincount(rows[starts], minlength=n + 1)[:n]
     return han / np.maximum(words, 1)

@@ -125,12 +125,19 @@ def token_bounds(cps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def word_ngrams(
-    cps: np.ndarray, rows: np.ndarray, lo: int, hi: int, bits: int
+    cps: np.ndarray,
+    rows: np.ndarray,
+    lo: int,
+    hi: int,
+    bits: int,
+    *,
+    tokens: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(row, bucket) of word unigrams and/or bigrams (lo, hi ⊆ {1, 2}) of each post."""
+    """(row, bucket) of word unigrams and/or bigrams (lo, hi ⊆ {1, 2}) of each post;
+    `tokens` are `token_bounds(cps)` when the caller has them already."""
     if not 1 <= lo <= hi <= 2:
         raise ValueError(f"word n-grams must lie within (1, 2), got ({lo}, {hi})")
-    starts, ends = token_bounds(cps)
+    starts, ends = tokens if tokens is not None else token_bounds(cps)
     hashes = PrefixHash(cps).hashes(starts, ends)
     token_rows = rows[starts]
     out_rows, out_cols = [], []

