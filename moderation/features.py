@@ -102,7 +102,8 @@ class Featurizer:
 
     def counts(self, texts: Sequence[str]) -> Blocks:
         """Raw n-gram counts per block, the cues and the Han shares."""
-        parts = [self._counts_chunk(texts[i : i + CHUNK]) for i in range(0, len(texts), CHUNK)]
+        starts = range(0, max(len(texts), 1), CHUNK)  # an empty batch is one empty chunk
+        parts = [self._counts_chunk(texts[i : i + CHUNK]) for i in starts]
         if len(parts) == 1:
             return parts[0]
         chars, words, cues, han = zip(*parts, strict=True)

@@ -177,3 +177,18 @@ def test_han_share_is_the_share_of_words_that_are_han_characters(text: str, shar
 def test_feature_counts_must_be_powers_of_two() -> None:
     with pytest.raises(ValueError, match="powers of two"):
         FeatureSpec(char_features=1000)
+
+
+def test_an_empty_batch_has_no_rows() -> None:
+    blocks = Featurizer(SPEC).blocks([])
+    assert blocks.chars.shape == (0, SPEC.char_features)
+    assert blocks.cues.shape == (0, len(CUE_NAMES)) and blocks.han_share.shape == (0,)
+
+
+def test_batches_larger_than_a_chunk_are_stacked_in_order(monkeypatch) -> None:
+    monkeypatch.setattr("moderation.features.CHUNK", 3)
+    chunked = Featurizer(SPEC).counts(TEXTS)
+    monkeypatch.setattr("moderation.features.CHUNK", 4096)
+    whole = Featurizer(SPEC).counts(TEXTS)
+    assert (chunked.chars != whole.chars).nnz == 0 and (chunked.words != whole.words).nnz == 0
+    np.testing.assert_array_equal(chunked.cues, whole.cues)
