@@ -3,7 +3,7 @@
     PYTHONPATH=. python bench/backtest_bench.py             # 100,000 posts, 3 runs
     PYTHONPATH=. python bench/backtest_bench.py --posts 20000 --runs 2
 
-Set-up: simulate 10,000 posts, score them once with the live pack (linear.v1 classifier and
+Set-up: simulate 10,000 posts, score them once with the live pack (linear.v2 classifier and
 near-duplicate clusters, as ingest does), and bulk-insert them with their verdicts into a fresh
 SQLite file, repeated under new ids until `--posts` are stored. The draft is the shipped pack
 plus one broad new rule. The baseline is the direct way: `moderate_batch` with the draft pack
@@ -51,7 +51,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    settings = Settings.from_env({"CLASSIFIERS": "linear.v1"})
+    settings = Settings.from_env({"CLASSIFIERS": "linear.v2"})
     files = folder_files("rules/policies")
     live = pack_ruleset(files)
     draft = pack_ruleset({**files, "draft.yaml": DRAFT_RULE})

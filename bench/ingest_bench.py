@@ -8,7 +8,7 @@
 
 Each run ingests the same JSONL file into a fresh, migrated database exactly as
 `python -m moderation ingest --jobs N` does: the live rules pack plus synthetic rules up to
-`--rules` (bench/rules_bench.py's generator), linear.v1 (toxicity + spam), near-duplicate
+`--rules` (bench/rules_bench.py's generator), linear.v2 (toxicity + spam), near-duplicate
 clustering, verdicts and queue items stored one transaction per batch. Wall time covers building
 the policy, starting the worker pool and the whole ingest (not the schema migration).
 Peak memory is sampled from /proc every 50 ms: the proportional set size (PSS) of the ingesting
@@ -96,7 +96,7 @@ def settings_for(url: str, pack: Path) -> Settings:
             "DATABASE_URL": url,
             "RULES_DIR": str(pack),
             "MODELS_DIR": str(REPO / "moderation" / "models"),
-            "CLASSIFIERS": "linear.v1",
+            "CLASSIFIERS": "linear.v2",
         }
     )
 
@@ -261,7 +261,7 @@ def report(
 ) -> None:
     runs = len(next(iter(results.values())))
     print(
-        f"{posts:,} posts, {rules:,} rules, linear.v1 + near-dup, median of {runs} run(s), "
+        f"{posts:,} posts, {rules:,} rules, linear.v2 + near-dup, median of {runs} run(s), "
         f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end"
     )
     print(f"{'setup':28} {'posts/s':>9} {'peak PSS MB':>12} {'vs bert-base':>13}")

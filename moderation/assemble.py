@@ -65,7 +65,7 @@ def build_policy(settings: Settings, ruleset: Ruleset | None = None) -> Policy:
 def _backend_options(settings: Settings) -> dict[str, dict[str, Any]]:
     models = Path(settings.models_dir)
     return {
-        "linear.v1": {"models_dir": models},
+        "linear.v2": {"models_dir": models},
         "detoxify.original.v1": {"models_dir": models / "detoxify"},
     }
 

@@ -125,6 +125,44 @@ _ZH = [
 ]
 
 
+# COLD teaches regional discrimination, so a bag of n-grams learns that a place name is offensive
+# ("a post about snow in a city" scored 0.68). Neutral sentences about places, with hateful twins
+# about the people of those places, teach the difference.
+_PLACES = [
+    "河南",
+    "东北",
+    "上海",
+    "北京",
+    "广东",
+    "四川",
+    "湖南",
+    "新疆",
+    "西安",
+    "深圳",
+    "武汉",
+    "天津",
+    "福建",
+    "山东",
+]
+_PLACE_NEUTRAL = [
+    "我在{p}工作",
+    "下个月去{p}出差",
+    "我老家在{p}",
+    "{p}的天气怎么样",
+    "{p}的小吃很好吃",
+    "刚从{p}回来",
+    "有人在{p}吗",
+    "{p}今天好冷",
+]
+_PLACE_HATEFUL = [
+    "{p}人都是骗子",
+    "{p}人素质太差了",
+    "讨厌{p}人",
+    "{p}人滚出去",
+    "{p}人没一个好东西",
+]
+
+
 def template_rows(seed: int) -> pd.DataFrame:
     """A few thousand templated rows, mostly non-toxic, for the training split only."""
     rng = random.Random(seed)
@@ -133,7 +171,9 @@ def template_rows(seed: int) -> pd.DataFrame:
     texts += [t.format(q=q) for t, q in itertools.product(_OTHER, _Q)]
     texts += [f"{z}{rng.choice(['', '！', '~', ' 😊', '❤️'])}" for z in _ZH for _ in range(6)]
     texts += [t.capitalize() + rng.choice(["!", " 😊", " ❤️", " lol", ""]) for t in list(texts)]
+    texts += [t.format(p=p) for t, p in itertools.product(_PLACE_NEUTRAL, _PLACES)]
     hateful = [t.format(g=g) for t, g in itertools.product(_HATEFUL, _GROUPS)]
+    hateful += [t.format(p=p) for t, p in itertools.product(_PLACE_HATEFUL, _PLACES)]
     hateful += [t.capitalize() + rng.choice(["!", "", "."]) for t in list(hateful)]
     return pd.DataFrame(
         {

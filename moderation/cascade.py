@@ -1,6 +1,6 @@
 """A cascade: fast backends score every post, a slow one re-scores only the uncertain ones.
 
-Detoxify's bert-base runs at tens of posts/s per core, our linear model at ~20k. Sending only the
+Detoxify's bert-base runs at tens of posts/s per core, our linear model at ~55k. Sending only the
 posts whose fast toxicity lies in the uncertain band [low, high) keeps the slow model's load to a
 few percent of a surge. Han-script posts never go to the slow model: Detoxify's original model
 has never seen Chinese, so its score there would be noise, not a second opinion.

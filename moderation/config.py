@@ -23,7 +23,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     ),
     "MODELS_DIR": ("moderation/models", "folder of the trained model artifacts"),
     "CLASSIFIERS": (
-        "linear.v1,detoxify.original.v1",
+        "linear.v2,detoxify.original.v1",
         "comma-separated classifier backends; detoxify.* refines uncertain toxicity scores only",
     ),
     "BATCH_SIZE": ("512", "posts scored and stored per transaction"),

@@ -1,4 +1,4 @@
-"""Held-out evaluation of `linear.v1`: per-source metrics and the simulator's surge.
+"""Held-out evaluation of `linear.v2`: per-source metrics and the simulator's surge.
 
 Rows come from the deterministic `test` split of `moderation.training` (and the whole held-out
 YouTube video), so the numbers are for text the shipped model never saw.

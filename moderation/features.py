@@ -1,84 +1,57 @@
 """Text features shared by training and inference of the linear models.
 
-Three blocks, computed on folded text (`moderation.normalise.fold`):
+Three blocks, computed for a whole batch at once on folded text (`moderation.normalise.fold`):
 
 - hashed character n-grams inside word boundaries: no segmentation needed for Han text, and robust
   to leetspeak and inserted punctuation;
-- hashed word uni/bigrams;
-- a handful of language-neutral cues (links, contact handles, phone numbers, digit runs, money,
-  urgency, repeated characters). These are what lets a spam model trained on English SMS and
-  YouTube comments score Chinese spam: a WeChat handle and a phone number are both "contact"
-  cues, so the weight learned from English phone numbers carries over to 加微信.
+- hashed words (Latin runs; each Han character a word) and word bigrams;
+- language-neutral cues (`moderation.cues`).
 
-HashingVectorizer is stateless, so the artifact only needs its parameters, never a pickle.
+The n-gram blocks are tf-idf weighted (sublinear tf, idf learnt on the training texts) and each is
+L2-normalised. Hashing is stateless; the only learnt state is the idf array per block, which
+the artifact stores as a plain npz array (no pickle). See `moderation.hashing` for the hasher.
 """
 
 from __future__ import annotations
 
-import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
 
-from moderation.normalise import fold
+from moderation import hashing
+from moderation.cues import CUE_NAMES, cue_matrix
+from moderation.hashing import SEP
 
-_URL = re.compile(
-    r"https?://|www\.|\b[a-z0-9-]{2,}\.(?:com|net|org|ly|top|xyz|cc|io|me|info|biz|co|uk|cn|tk|ru|gl)\b"
-    r"|t\.me/|wa\.me/"
-)
-_CONTACT = re.compile(
-    r"whats\s?app|telegram|\btg\b|wechat|weixin|\bkik\b|snapchat|\bskype\b|\bline\s?id\b|\bqq\b"
-    r"|微\s*信|薇\s*信|威\s*信|维\s*信|v\s*信|\bv\.?x\b|加\s*v|\+\s*v|扣\s*扣|賴|私\s*聊|私\s*信|联\s*系|聯\s*繫"
-    r"|\b(?:dm|inbox|message|text|call|txt|contact|msg)\s+(?:me|us|now)\b"
-    # A phone number is the same cue as a messenger handle: a way to move the victim off-platform.
-    r"|\+?\d[\d\s().-]{6,}\d"
-)
-_DIGIT_RUN = re.compile(r"\d{5,}")
-_ID_TOKEN = re.compile(r"\b(?=[a-z0-9_]*\d)(?=[a-z0-9_]*[a-z])[a-z0-9_]{6,}\b")
-_REPEAT = re.compile(r"(.)\1{3,}")
-_MONEY = re.compile(
-    r"[$£€¥￥]\s?\d|\d+\s?(?:元|块|万|美元|usd|usdt|dollars?|pounds?|bucks)|\bcash\b|\bprize\b"
-    r"|\bearn|\bprofit|\bincome\b|\bbonus\b|\bfree\b|\bcheap\b|\bdiscount|赚|賺|收益|日结|日結"
-    r"|返利|佣金|红包|紅包|奖金|獎金|免费|免費|首充|低价|低價|\d+\s?%"
-)
-_URGENCY = re.compile(
-    r"\burgent|\bhurry\b|\blimited\b|\bact now\b|\bexpires?\b|\blast chance\b|\bimmediately\b"
-    r"|\basap\b|\bclaim\b|\bguarantee|立即|马上|馬上|限时|限時|名额有限|赶紧|趕緊|抓紧|秒批|稳赚|穩賺"
-)
-_CALL_TO_ACTION = re.compile(
-    r"\bclick\b|\bsubscribe\b|\bcheck (?:out|my)\b|\bfollow (?:me|my)\b|\bvisit\b|\bsign up\b"
-    r"|\bjoin\b|点击|點擊|关注|關注|领取|領取|咨询|諮詢|有意者"
-)
-_UPPER = re.compile(r"[A-Z]")
-_LETTER = re.compile(r"[A-Za-z]")
+__all__ = ["CUE_NAMES", "Blocks", "FeatureSpec", "Featurizer", "fold_joined", "stack"]
 
-CUE_NAMES = (
-    "url",
-    "contact",
-    "digit_run",
-    "id_token",
-    "repeat",
-    "money",
-    "urgency",
-    "call_to_action",
-    "caps_ratio",
-    "exclamations",
-    "contact_and_money",
-)
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
+# Runs of whitespace other than a single space (single spaces, the common case, stay untouched).
+_SPACES = re.compile(r" \s+|[^\S ]\s*")
+CHUNK = 4096  # posts hashed together: bounds the prefix arrays' memory when training
 
 
 @dataclass(frozen=True, slots=True)
 class FeatureSpec:
-    """Vectorizer parameters; stored in the artifact's JSON so inference rebuilds the same space."""
+    """Hashing parameters; stored in the artifact's JSON so inference rebuilds the same space."""
 
     char_features: int = 2**19
     char_ngrams: tuple[int, int] = (2, 5)
     word_features: int = 2**18
     word_ngrams: tuple[int, int] = (1, 2)
+    sublinear_tf: bool = True
+    # Every digit hashes as "0": phone numbers, prices and codes share n-grams ("£0000", "0000000")
+    # instead of each number being a feature seen once.
+    fold_digits: bool = True
+
+    def __post_init__(self) -> None:
+        for size in (self.char_features, self.word_features):
+            if size & (size - 1):
+                raise ValueError(f"feature counts must be powers of two, got {size}")
 
     @property
     def size(self) -> int:
@@ -94,75 +67,120 @@ class FeatureSpec:
             char_ngrams=tuple(data["char_ngrams"]),  # type: ignore[arg-type]
             word_features=int(data["word_features"]),  # type: ignore[call-overload]
             word_ngrams=tuple(data["word_ngrams"]),  # type: ignore[arg-type]
+            sublinear_tf=bool(data.get("sublinear_tf", True)),
+            fold_digits=bool(data.get("fold_digits", False)),
         )
+
+
+def fold_joined(texts: Sequence[str]) -> tuple[list[str], str]:
+    """(raw texts without NUL, their `fold`ed forms joined with SEP), folding the batch at once.
+
+    Equals `SEP.join(fold(t) for t in texts)`: NFKC, casefold and the character deletions act per
+    character, and NUL is a starter that nothing composes with, so posts cannot affect each other.
+    """
+    raw = [t.replace(SEP, "") for t in texts] if any(SEP in t for t in texts) else list(texts)
+    text = unicodedata.normalize("NFKC", SEP.join(raw))
+    text = _SPACES.sub(" ", _ZERO_WIDTH.sub("", text).casefold())
+    return raw, text.replace(" " + SEP, SEP).replace(SEP + " ", SEP).strip(" ")
+
+
+class Blocks(NamedTuple):
+    """One batch's features: n-gram blocks (counts or weighted), cues, and each post's Han share."""
+
+    chars: sp.csr_matrix
+    words: sp.csr_matrix
+    cues: np.ndarray
+    han_share: np.ndarray  # share of each post's words that are Han characters (0 without words)
 
 
 class Featurizer:
     """Texts → one sparse row per text: [char n-grams | word n-grams | cues]."""
 
-    def __init__(self, spec: FeatureSpec) -> None:
+    def __init__(self, spec: FeatureSpec, idf: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         self.spec = spec
-        self._chars = HashingVectorizer(
-            analyzer="char_wb",
-            ngram_range=spec.char_ngrams,
-            n_features=spec.char_features,
-            alternate_sign=False,
-            norm="l2",
-            lowercase=False,
-        )
-        self._words = HashingVectorizer(
-            analyzer="word",
-            ngram_range=spec.word_ngrams,
-            n_features=spec.word_features,
-            alternate_sign=False,
-            norm="l2",
-            lowercase=False,
-            # single characters count: "u" and "r" in SMS spam; each Han character is a word
-            token_pattern=r"(?u)\b\w+\b",
+        self.idf = idf  # (chars, words) float32 arrays, or None for plain tf
+
+    def counts(self, texts: Sequence[str]) -> Blocks:
+        """Raw n-gram counts per block, the cues and the Han shares."""
+        starts = range(0, max(len(texts), 1), CHUNK)  # an empty batch is one empty chunk
+        parts = [self._counts_chunk(texts[i : i + CHUNK]) for i in starts]
+        if len(parts) == 1:
+            return parts[0]
+        chars, words, cues, han = zip(*parts, strict=True)
+        return Blocks(
+            sp.vstack(chars, "csr"), sp.vstack(words, "csr"), np.vstack(cues), np.concatenate(han)
         )
 
-    def blocks(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
-        """The three blocks separately: inference multiplies each by its slice of the weights."""
-        folded = [fold(t) for t in texts]
-        return (
-            self._chars.transform(folded),
-            self._words.transform(folded),
-            cue_matrix(texts, folded),
+    def _counts_chunk(self, texts: Sequence[str]) -> Blocks:
+        spec, n = self.spec, len(texts)
+        raw, folded = fold_joined(texts)
+        cps = hashing.codepoints(folded)
+        rows = hashing.row_of_position(cps)
+        hashed = np.where(hashing.DIGIT[cps], ord("0"), cps) if spec.fold_digits else cps
+        char_bits, word_bits = (
+            spec.char_features.bit_length() - 1,
+            spec.word_features.bit_length() - 1,
         )
+        chars = hashing.char_ngrams(hashed, rows, *spec.char_ngrams, char_bits)
+        tokens = hashing.token_bounds(cps)
+        words = hashing.word_ngrams(hashed, rows, *spec.word_ngrams, word_bits, tokens=tokens)
+        return Blocks(
+            _count_matrix(*chars, (n, spec.char_features)),
+            _count_matrix(*words, (n, spec.word_features)),
+            cue_matrix(raw, folded) if n else np.zeros((0, len(CUE_NAMES)), np.float32),
+            _han_share(cps, rows, tokens[0], n),
+        )
+
+    def blocks(self, texts: Sequence[str]) -> Blocks:
+        """Weighted blocks: inference multiplies each by its slice of the weights."""
+        return self.weighted(self.counts(texts))
+
+    def weighted(self, counts: Blocks) -> Blocks:
+        idf = self.idf or (None, None)
+        return counts._replace(
+            chars=self.weigh(counts.chars, idf[0]), words=self.weigh(counts.words, idf[1])
+        )
+
+    def weigh(self, counts: sp.csr_matrix, idf: np.ndarray | None) -> sp.csr_matrix:
+        """Sublinear tf (1 + log count) × idf, each row L2-normalised."""
+        m = counts.copy()
+        if self.spec.sublinear_tf:
+            np.log(m.data, out=m.data)
+            m.data += 1.0
+        if idf is not None:
+            m.data *= idf[m.indices]
+        row_of_entry = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+        norms = np.sqrt(np.bincount(row_of_entry, m.data * m.data, minlength=m.shape[0]))
+        m.data /= norms[row_of_entry]
+        return m
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        chars, words, cues = self.blocks(texts)
-        return sp.hstack([chars, words, sp.csr_matrix(cues)], format="csr", dtype=np.float32)
+        return stack(self.blocks(texts))
 
 
-def cue_matrix(texts: Sequence[str], folded: Sequence[str]) -> np.ndarray:
-    """Dense language-neutral cues, one row per text, columns in `CUE_NAMES` order."""
-    out = np.zeros((len(texts), len(CUE_NAMES)), dtype=np.float32)
-    for i, (raw, text) in enumerate(zip(texts, folded, strict=True)):
-        out[i] = _cues(raw, text)
-    return out
+def stack(blocks: Blocks) -> sp.csr_matrix:
+    """[chars | words | cues] as one matrix, for training."""
+    parts = [blocks.chars, blocks.words, sp.csr_matrix(blocks.cues)]
+    return sp.hstack(parts, format="csr", dtype=np.float32)
 
 
-def _cues(raw: str, text: str) -> list[float]:
-    # Counts are squashed with log1p: the second link is evidence, the tenth adds little.
-    contact = _count(_CONTACT, text)
-    money = _count(_MONEY, text)
-    letters = len(_LETTER.findall(raw))
-    caps = len(_UPPER.findall(raw)) / letters if letters >= 8 else 0.0
-    return [
-        _count(_URL, text),
-        contact,
-        _count(_DIGIT_RUN, text),
-        _count(_ID_TOKEN, text),
-        _count(_REPEAT, text),
-        money,
-        _count(_URGENCY, text),
-        _count(_CALL_TO_ACTION, text),
-        caps,
-        math.log1p(raw.count("!") + raw.count("！")),
-        1.0 if contact and money else 0.0,
-    ]
+def _han_share(cps: np.ndarray, rows: np.ndarray, starts: np.ndarray, n: int) -> np.ndarray:
+    """Share of a post's words that are Han characters ("歡迎TikTok難民" → 4 of 5)."""
+    han = np.bincount(rows[starts], hashing.HAN[cps[starts]], minlength=n + 1)[:n]
+    words = np.bincount(rows[starts], minlength=n + 1)[:n]
+    return han / np.maximum(words, 1)
 
 
-def _count(pattern: re.Pattern[str], text: str) -> float:
-    return math.log1p(len(pattern.findall(text)))
+def _count_matrix(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
+    ones = np.ones(len(rows), dtype=np.float32)
+    m = sp.csr_matrix((ones, (rows, cols)), shape=shape)  # duplicates are summed: counts
+    m.sort_indices()
+    return m
+
+
+def document_frequency_idf(counts: sp.csr_matrix) -> np.ndarray:
+    """Smoothed idf (scikit-learn's formula) from the training rows' counts of one block."""
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    n = counts.shape[0]
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    return idf.astype(np.float16).astype(np.float32)  # as stored in the artifact

@@ -40,9 +40,7 @@ def choose_thresholds(
 def _label_scores(
     artifact: LinearArtifact, featurizer: Featurizer, rows: pd.DataFrame, label: str
 ) -> np.ndarray:
-    probs = artifact.probabilities(featurizer, rows.text.tolist())
-    cols = [artifact.heads.index(h) for h in artifact.label_heads[label]]
-    return probs[:, cols].max(axis=1)
+    return artifact.label_scores(featurizer, rows.text.tolist())[label]
 
 
 def _at_fpr(negatives: np.ndarray, fprs: tuple[float, float]) -> dict[str, float]:

@@ -27,7 +27,7 @@ rules:
     when:
       contains: [welcome, 欢迎]
 """
-SETTINGS = Settings.from_env({"CLASSIFIERS": "linear.v1"})
+SETTINGS = Settings.from_env({"CLASSIFIERS": "linear.v2"})
 SINCE = datetime.now(UTC) - timedelta(hours=1)
 
 

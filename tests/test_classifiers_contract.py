@@ -15,7 +15,7 @@ SHIPPED_MODELS = Path(__file__).resolve().parent.parent / "moderation" / "models
 @pytest.fixture
 def backend_options(tiny_detoxify_dir: Path) -> dict[str, dict[str, object]]:
     return {
-        "linear.v1": {"models_dir": SHIPPED_MODELS},
+        "linear.v2": {"models_dir": SHIPPED_MODELS},
         "detoxify.original.v1": {"models_dir": tiny_detoxify_dir},
     }
 

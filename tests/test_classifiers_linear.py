@@ -1,4 +1,4 @@
-"""The shipped `linear.v1` artifact: loading, failure modes, and behaviour on plain cases."""
+"""The shipped `linear.v2` artifact: loading, failure modes, and behaviour on plain cases."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from moderation import classifiers
 from moderation.__main__ import main
 from moderation.assemble import build_policy
+from moderation.classifiers.linear import LinearArtifact
 from moderation.config import Settings
 from moderation.contract import post_from_dict
 from moderation.errors import ModelNotAvailable
@@ -20,24 +21,24 @@ SHIPPED_MODELS = Path(__file__).resolve().parent.parent / "moderation" / "models
 
 @pytest.fixture(scope="module")
 def linear():
-    return classifiers.create("linear.v1", models_dir=SHIPPED_MODELS)
+    return classifiers.create("linear.v2", models_dir=SHIPPED_MODELS)
 
 
 def test_missing_artifact_is_model_not_available_at_build_time(tmp_path: Path) -> None:
     with pytest.raises(ModelNotAvailable, match="python -m moderation train"):
-        classifiers.create("linear.v1", models_dir=tmp_path)
+        classifiers.create("linear.v2", models_dir=tmp_path)
 
 
 def test_cli_reports_missing_artifact_instead_of_a_traceback(tmp_path: Path, monkeypatch, capsys):
     monkeypatch.setenv("MODELS_DIR", str(tmp_path))
     assert main(["score", "-"]) == 2
-    assert "linear.v1: artifact" in capsys.readouterr().err
+    assert "linear.v2: artifact" in capsys.readouterr().err
 
 
 def test_missing_detoxify_weights_leave_a_notice_and_the_fast_path() -> None:
     settings = Settings.from_env({"MODELS_DIR": str(SHIPPED_MODELS)})
     policy = build_policy(settings)
-    assert [c.name for c in policy.classifiers] == ["linear.v1"]
+    assert [c.name for c in policy.classifiers] == ["linear.v2"]
     assert any("detoxify.original.v1" in n and "fast path" in n for n in policy.notices)
 
 
@@ -87,3 +88,28 @@ def test_garbage_from_a_backend_sends_posts_to_review() -> None:
     (verdict,) = moderate_batch([post], policy=policy)
     assert verdict.action is Action.REVIEW
     assert any("broken.v1" in e for e in verdict.errors)
+
+
+@pytest.mark.parametrize(
+    ("text", "han"),
+    [
+        ("subscribe to my channel for free gift cards", False),
+        ("新人求关注，加微信领红包 abc12345", True),
+        ("歡迎TikTok難民 加V：abc12345", True),
+    ],
+)
+def test_spam_is_the_ngram_head_for_latin_posts_and_also_the_cue_head_for_han_posts(
+    text: str, han: bool
+) -> None:
+    artifact = LinearArtifact.load(SHIPPED_MODELS)
+    featurizer = artifact.featurizer()
+    probs = artifact.probabilities(featurizer.blocks([text]))[0]
+    heads = dict(zip(artifact.heads, probs.tolist(), strict=True))
+    expected = max(heads["spam"], heads["spam_neutral"]) if han else heads["spam"]
+    assert artifact.label_scores(featurizer, [text])["spam"][0] == pytest.approx(expected)
+    assert (heads["spam_neutral"] > heads["spam"]) or not han  # the cues speak for Chinese spam
+
+
+def test_a_post_scores_the_same_alone_and_in_a_batch(linear) -> None:
+    batch = ["hello friends", "加微信abc12345 日结500", "", "you are an idiot", "🙂"]
+    assert linear.predict_proba(batch) == [linear.predict_proba([t])[0] for t in batch]

@@ -1,0 +1,194 @@
+"""The vectorised featurizer equals a readable per-post reference, and posts never mix."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import numpy as np
+import pytest
+
+from moderation import hashing
+from moderation.cues import _PATTERNS, CUE_NAMES, RUN_CUES, compile_cue, cue_matrix
+from moderation.features import FeatureSpec, Featurizer, fold_joined
+from moderation.hashing import SEP
+from moderation.normalise import fold
+
+SPEC = FeatureSpec(char_features=2**12, char_ngrams=(1, 5), word_features=2**10)
+TEXTS = [
+    "hello world",
+    "欢迎美国朋友来小红书！",
+    "歡迎TikTok難民，貓貓稅收到了 🐱",
+    "",
+    "a",
+    "   spaced    out   ",
+    "tab\t and\n\nnewlines \u3000 ideographic\u00a0space ",
+    " \t ",
+    "ＦＵＬＬ　ｗｉｄｔｈ　１２３",
+    "emoji only 🙂🙂🙂🙂",
+    "加微信abc12345，日结300元!!",
+    "WINNER!! call 09061701461 now, www.prize.top",
+    "zero\u200bwidth and soft\u00adhyphen",
+    "nul\x00inside",
+    "ids abc123 a1b2c3d4 123456 abcdefg x_9_y_z 中abc123 abc123中 ٣٣٣٣٣ 1234",
+    "lone \ud800 surrogate",
+    "x",
+    "",
+    "中",
+]
+BASE, MIX, PAIR, WORD_SALT = (
+    0x100000001B3,
+    0x9E3779B97F4A7C15,
+    0xC2B2AE3D27D4EB4F,
+    0x165667B19E3779F9,
+)
+M64 = 2**64 - 1
+HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]"
+TOKEN = re.compile(f"{HAN}|(?:(?!{HAN})\\w)+")
+
+
+def poly(text: str) -> int:
+    h = 0
+    for ch in text:
+        h = (h * BASE + ord(ch)) & M64
+    return h
+
+
+def bucket(h: int, salt: int, bits: int) -> int:
+    h = (h + salt) & M64
+    h ^= h >> 29
+    return ((h * MIX) & M64) >> (64 - bits)
+
+
+def reference(text: str, spec: FeatureSpec) -> tuple[list[int], list[int]]:
+    """Char n-grams of each space-padded word, then words (each Han char one) and bigrams."""
+    folded = re.sub(r"\d", "0", fold(text.replace(SEP, "")))  # spec.fold_digits
+    cbits, wbits = spec.char_features.bit_length() - 1, spec.word_features.bit_length() - 1
+    chars = [
+        bucket(poly(padded[i : i + n]), n, cbits)
+        for word in folded.split(" ")
+        if word
+        for padded in [f" {word} "]
+        for n in range(spec.char_ngrams[0], spec.char_ngrams[1] + 1)
+        for i in range(len(padded) - n + 1)
+        if padded[i : i + n] != " "  # a lone pad is no unigram
+    ]
+    tokens = [poly(t) for t in TOKEN.findall(folded)]
+    words = [bucket(h, WORD_SALT, wbits) for h in tokens]
+    words += [
+        bucket((a * PAIR + b) & M64, WORD_SALT + 2, wbits) for a, b in itertools.pairwise(tokens)
+    ]
+    return sorted(chars), sorted(words)
+
+
+def row_entries(matrix, row: int) -> list[int]:
+    """Column indices of one row, each repeated by its count."""
+    start, end = matrix.indptr[row], matrix.indptr[row + 1]
+    return sorted(np.repeat(matrix.indices[start:end], matrix.data[start:end].astype(int)).tolist())
+
+
+def test_fold_joined_equals_fold_per_post() -> None:
+    raw, joined = fold_joined(TEXTS)
+    assert joined.split(SEP) == [fold(t.replace(SEP, "")) for t in TEXTS]
+    assert len(raw) == len(TEXTS) and all(SEP not in t for t in raw)
+
+
+@pytest.mark.parametrize("index", range(len(TEXTS)), ids=[repr(t)[:20] for t in TEXTS])
+def test_vectorised_hasher_equals_the_reference(index: int) -> None:
+    chars, words, *_ = Featurizer(SPEC).counts(TEXTS)
+    expected_chars, expected_words = reference(TEXTS[index], SPEC)
+    assert row_entries(chars, index) == expected_chars
+    assert row_entries(words, index) == expected_words
+
+
+def test_a_batch_equals_its_posts_one_by_one() -> None:
+    """The separator never yields an n-gram, a token or a cue that spans two posts."""
+    featurizer = Featurizer(SPEC)
+    batch = featurizer.counts(TEXTS)
+    for i, text in enumerate(TEXTS):
+        alone = featurizer.counts([text])
+        for block_batch, block_alone in zip(batch[:2], alone[:2], strict=True):
+            assert row_entries(block_batch, i) == row_entries(block_alone, 0)
+        np.testing.assert_allclose(batch[2][i], alone[2][0])
+
+
+def test_a_post_never_shares_ngrams_with_its_neighbours() -> None:
+    chars, words, *_ = Featurizer(SPEC).counts(["ab", "cd"])
+    one_post_chars, one_post_words, *_ = Featurizer(SPEC).counts(["ab cd"])
+    # char n-grams stay inside words, so two posts have those of one post with both words …
+    assert sorted(row_entries(chars, 0) + row_entries(chars, 1)) == row_entries(one_post_chars, 0)
+    # … but only the one post has the bigram "ab cd"
+    assert [len(row_entries(words, i)) for i in (0, 1)] == [1, 1]
+    assert len(row_entries(one_post_words, 0)) == 3
+
+
+def test_weighted_rows_are_unit_length_and_empty_rows_stay_empty() -> None:
+    chars, words, cues, _ = Featurizer(SPEC).blocks(["hello there", "", "你好"])
+    norms = np.sqrt(np.asarray(chars.multiply(chars).sum(axis=1)).ravel())
+    np.testing.assert_allclose(norms, [1.0, 0.0, 1.0], atol=1e-6)
+    assert cues.shape == (3, len(CUE_NAMES))
+
+
+@pytest.mark.parametrize("name", sorted(_PATTERNS))
+def test_gated_cue_patterns_find_what_the_plain_patterns_find(name: str) -> None:
+    gate, pattern = _PATTERNS[name]
+    plain = re.compile(pattern)
+    texts = [fold(t) for t in TEXTS] + [
+        "whatsapp me +1 555 201 3344, $500 cash prize, act now! click here",
+        "dm me now 加 v 8888 日结 500元 限时 关注 有意者 20%",
+    ]
+    for text in texts:
+        assert compile_cue(gate, pattern).findall(text) == plain.findall(text), text
+
+
+def reference_cues(raw: str) -> list[float]:
+    text = fold(raw.replace(SEP, ""))
+    counts = {name: len(re.findall(pattern, text)) for name, (_, pattern) in _PATTERNS.items()}
+    counts |= {name: len(re.findall(pattern, text)) for name, pattern in RUN_CUES.items()}
+    letters = len(re.findall("[A-Za-z]", raw))
+    caps = len(re.findall("[A-Z]", raw)) / letters if letters >= 8 else 0.0
+    row = {name: float(np.log1p(n)) for name, n in counts.items()}
+    row["caps_ratio"] = caps
+    row["exclamations"] = float(np.log1p(raw.count("!") + raw.count("！")))
+    row["contact_and_money"] = float(counts["contact"] > 0 and counts["money"] > 0)
+    return [row[name] for name in CUE_NAMES]
+
+
+def test_batch_cues_equal_the_per_post_reference() -> None:
+    raw, folded = fold_joined(TEXTS)
+    expected = np.array([reference_cues(t) for t in raw])
+    np.testing.assert_allclose(cue_matrix(raw, folded), expected, rtol=1e-6)
+
+
+def test_word_tokens_split_han_characters_but_keep_latin_runs() -> None:
+    cps = hashing.codepoints("abc12 中文x")
+    _, cols = hashing.word_ngrams(cps, hashing.row_of_position(cps), 1, 1, 20)
+    assert len(cols) == 4  # "abc12", "中", "文", "x"
+
+
+@pytest.mark.parametrize(
+    ("text", "share"),
+    [("hello", 0.0), ("你好", 1.0), ("歡迎TikTok難民 加V：abc123", 0.625), ("", 0.0), ("🙂!", 0.0)],
+)
+def test_han_share_is_the_share_of_words_that_are_han_characters(text: str, share: float) -> None:
+    assert Featurizer(SPEC).counts(["x", text]).han_share[1] == pytest.approx(share)
+
+
+def test_feature_counts_must_be_powers_of_two() -> None:
+    with pytest.raises(ValueError, match="powers of two"):
+        FeatureSpec(char_features=1000)
+
+
+def test_an_empty_batch_has_no_rows() -> None:
+    blocks = Featurizer(SPEC).blocks([])
+    assert blocks.chars.shape == (0, SPEC.char_features)
+    assert blocks.cues.shape == (0, len(CUE_NAMES)) and blocks.han_share.shape == (0,)
+
+
+def test_batches_larger_than_a_chunk_are_stacked_in_order(monkeypatch) -> None:
+    monkeypatch.setattr("moderation.features.CHUNK", 3)
+    chunked = Featurizer(SPEC).counts(TEXTS)
+    monkeypatch.setattr("moderation.features.CHUNK", 4096)
+    whole = Featurizer(SPEC).counts(TEXTS)
+    assert (chunked.chars != whole.chars).nnz == 0 and (chunked.words != whole.words).nnz == 0
+    np.testing.assert_array_equal(chunked.cues, whole.cues)
