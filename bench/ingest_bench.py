@@ -111,7 +111,12 @@ def ingest_once(settings: Settings, surge: Path, jobs: int) -> Run:
         pool = ModerationPool(policy, jobs) if jobs > 1 else None
         with pool or nullcontext() as workers, surge.open("rb") as lines:
             summary = ingest_lines(
-                Session, lines, source="bench", policy=policy, batch_size=512, pool=workers
+                Session,
+                lines,
+                source="bench",
+                policy=policy,
+                batch_size=settings.batch_size,
+                pool=workers,
             )
         seconds = time.perf_counter() - started
     Session.kw["bind"].dispose()

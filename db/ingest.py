@@ -58,7 +58,7 @@ def ingest_lines(
     *,
     source: str,
     policy: Policy,
-    batch_size: int = 512,
+    batch_size: int = 2048,
     on_batch: Callable[[int], None] | None = None,
     pool: ModerationPool | None = None,
 ) -> IngestSummary:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import orjson
-from sqlalchemy import Dialect, insert
+from sqlalchemy import Connection, Dialect, insert
 from sqlalchemy.orm import Session
 
 from db.models import DeadLetterRow, VerdictRow
@@ -51,16 +51,29 @@ def store_batch(
         )
         for p, raw, v in zip(posts, raws, verdicts, strict=True)
     )
-    # One multi-row INSERT ... RETURNING per batch: the driver's executemany cannot return rows.
-    values = ", ".join([driver.row(len(_POST_COLUMNS))] * len(rows))
-    flat = [value for row in rows for value in row]
-    inserted = set(conn.exec_driver_sql(_POST_INSERT.format(values=values), tuple(flat)).scalars())
+    inserted = _insert_posts(conn, driver, rows)
     new = [v for v in _first_per_id(verdicts) if v.id in inserted]
     if new:
         statement = _VERDICT_INSERT.format(values=driver.row(len(_VERDICT_COLUMNS)))
         conn.exec_driver_sql(statement, [_verdict_row(v, at) for v in new])
         enqueue(session, new, now=now)
     return Stored(stored=len(inserted), duplicates=len(posts) - len(inserted))
+
+
+def _insert_posts(conn: Connection, driver: _Driver, rows: list[tuple[object, ...]]) -> set[str]:
+    """Ids of the rows actually inserted (not already stored).
+
+    Multi-row INSERT ... RETURNING, because the driver's executemany cannot return rows; at most
+    `_ROWS_PER_INSERT` rows per statement keeps under the bound-parameter limits (PostgreSQL
+    65,535; SQLite 32,766 unless built with more).
+    """
+    inserted: set[str] = set()
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        chunk = rows[start : start + _ROWS_PER_INSERT]
+        values = ", ".join([driver.row(len(_POST_COLUMNS))] * len(chunk))
+        flat = tuple(value for row in chunk for value in row)
+        inserted.update(conn.exec_driver_sql(_POST_INSERT.format(values=values), flat).scalars())
+    return inserted
 
 
 def add_dead_letters(session: Session, source: str, rejected: Sequence[Rejected]) -> None:
@@ -135,6 +148,7 @@ _POST_COLUMNS = (
     "ingested_at",
     "raw",
 )
+_ROWS_PER_INSERT = 2_048  # x 8 columns = 16,384 parameters
 _POST_INSERT = (
     f"INSERT INTO posts ({', '.join(_POST_COLUMNS)}) VALUES {{values}}"
     " ON CONFLICT (id) DO NOTHING RETURNING id"

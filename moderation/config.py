@@ -26,7 +26,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "linear.v2,detoxify.original.v1",
         "comma-separated classifier backends; detoxify.* refines uncertain toxicity scores only",
     ),
-    "BATCH_SIZE": ("512", "posts scored and stored per transaction"),
+    "BATCH_SIZE": ("2048", "posts scored and stored per transaction"),
     "REDIS_URL": ("redis://127.0.0.1:6379/0", "Redis holding the posts stream (publish, worker)"),
 }
 

@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.ingest import ingest_lines
 from db.models import DeadLetterRow, PostRow, VerdictRow
 from moderation.pipeline import Policy
+from moderation.types import Action
 from tests.conftest import REPO
+from tests.factories import post, store, verdict
 
 MALFORMED = [
     b"{this is not json",
@@ -66,6 +68,17 @@ def test_a_repeated_id_inside_one_file_is_stored_once(
 ) -> None:
     summary = ingest_lines(Session, surge_lines[:5] * 2, source="x", policy=policy)
     assert (summary.stored, summary.duplicates) == (5, 5)
+
+
+def test_a_batch_larger_than_one_insert_statement_is_stored_whole(
+    Session: sessionmaker[Session],
+) -> None:
+    # 9,000 posts x 8 columns is more parameters than one statement may bind: PostgreSQL takes
+    # 65,535, SQLite 32,766 unless built with more.
+    posts = [post(i) for i in range(9_000)]
+    with Session.begin() as session:
+        store(session, [verdict(p, Action.ALLOW) for p in posts], posts)
+    assert count(Session, PostRow) == count(Session, VerdictRow) == 9_000
 
 
 def test_the_ingest_command_prints_a_summary(surge_file: Path, db_url: str) -> None:
