@@ -46,6 +46,10 @@ _item, _event, _verdict = ITEMS.c, EVENTS.c, VERDICTS.c
 # A literal, not a bound parameter: the partial indexes' `status = 'open'` must be provable from
 # the statement itself (SQLite matches the term as written; PostgreSQL for generic plans too).
 OPEN = _item.status == literal_column("'open'")
+# LIMIT 1 as a literal too: with `LIMIT $1` PostgreSQL's generic plan for the prepared statement
+# assumes a tenth of the rows, costs more than a custom plan, and so the claim was re-planned on
+# every execution (pg_stat_statements: plans == calls, ~0.2 ms of server CPU per claim).
+ONE = literal_column("1")
 
 
 def claimable(now: ColumnElement[Any]) -> ColumnElement[bool]:
@@ -68,7 +72,7 @@ def _of_verdict(column: ColumnElement[Any]) -> ColumnElement[Any]:
     RETURNING that refers to the row as a full scan, and this one as two index lookups.
     """
     post = select(_item.post_id).where(_item.id == bindparam("item_id")).scalar_subquery()
-    return select(column).where(_verdict.post_id == post).limit(1).scalar_subquery()
+    return select(column).where(_verdict.post_id == post).limit(ONE).scalar_subquery()
 
 
 def _claim_statement(permission: Permission) -> Update:
@@ -80,12 +84,12 @@ def _claim_statement(permission: Permission) -> Update:
     reviewer = bindparam("reviewer", type_=_item.claimed_by.type)
     now = bindparam("now", type_=DateTime(timezone=True))
     queue = bindparam("in_queue", type_=_item.queue.type)
-    held = select(_item.id).where(_item.queue == queue, OPEN, held_by(reviewer, now)).limit(1)
+    held = select(_item.id).where(_item.queue == queue, OPEN, held_by(reviewer, now)).limit(ONE)
     nxt = (
         select(_item.id)
         .where(_item.queue == queue, OPEN, claimable(now))
         .order_by(_item.priority.desc(), _item.id)
-        .limit(1)
+        .limit(ONE)
         .with_for_update(skip_locked=True)
     )
     target = func.coalesce(held.scalar_subquery(), nxt.scalar_subquery())
