@@ -170,6 +170,28 @@ def decide(
     return ids[0]
 
 
+def decide_and_claim_next(
+    session: Session,
+    actor: str,
+    item_id: int,
+    decision: Decision | str,
+    note: str = "",
+    *,
+    queue: str,
+    now: datetime | None = None,
+    ttl: timedelta = CLAIM_TTL,
+) -> tuple[int, Claim | None]:
+    """Submit-and-next: `decide`, then `claim_next` in `queue`, in the caller's one transaction.
+
+    A reviewer's step then costs one commit instead of two (on PostgreSQL: two statements and a
+    commit). A refused decision raises before anything is claimed. Returns the event id and the
+    new claim (None when `queue` has nothing claimable).
+    """
+    now = now or datetime.now(UTC)
+    event_id = decide(session, actor, item_id, decision, note, now=now)
+    return event_id, claim_next(session, actor, queue, now=now, ttl=ttl)
+
+
 def _refuse(session: Session, actor: str, item_id: int) -> NoReturn:
     authorize(session, actor, Permission.REVIEW)  # Forbidden before "claim lost"
     raise ClaimLost(item_id, actor)
