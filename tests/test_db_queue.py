@@ -170,6 +170,18 @@ def test_submit_and_next_claims_nothing_if_the_decision_is_refused(staff):
         assert events(s) == []
 
 
+def test_submit_and_next_into_a_queue_the_role_may_not_claim_from_is_refused(staff):
+    with staff.begin() as s:
+        flagged(s, 1)
+        flagged(s, 1, start=1, queue="escalations")
+    with staff.begin() as s:
+        held = queue.claim_next(s, "mia", "spam", now=NOW)
+    with pytest.raises(Forbidden), staff.begin() as s:
+        queue.decide_and_claim_next(s, "mia", held.item_id, "remove", queue="escalations", now=NOW)
+    with staff() as s:
+        assert events(s) == []
+
+
 def test_skip_gives_the_item_back_and_is_recorded(staff):
     with staff.begin() as s:
         flagged(s, 1)
@@ -420,9 +432,9 @@ def test_a_claim_is_one_statement_a_decision_one_or_two_and_submit_and_next_adds
             statements.clear()
             call()
             counts.append(len(statements))
-    # PostgreSQL writes the item and its event in one statement; SQLite needs two.
-    decision = 1 if staff.kw["bind"].dialect.name == "postgresql" else 2
-    assert counts == [1, 1, decision, 1, decision, 1, decision + 1]
+    # PostgreSQL writes the item and its event in one statement, and with the next claim too.
+    decision, and_next = (1, 1) if staff.kw["bind"].dialect.name == "postgresql" else (2, 3)
+    assert counts == [1, 1, decision, 1, decision, 1, and_next]
 
 
 def test_claims_and_decisions_use_indexes_on_sqlite(tmp_path):

@@ -26,11 +26,19 @@ def one_connection(pg_url: str) -> Iterator[orm.sessionmaker[orm.Session]]:
 
 
 def plans(session: orm.Session) -> dict[str, tuple[int, int]]:
-    """(generic, custom) plan counts of this connection's prepared statements, by first words."""
+    """(generic, custom) plan counts of this connection's prepared statements, by what they do."""
     rows = session.execute(
         text("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
     )
-    return {" ".join(r.statement.split()[:4]): (r.generic_plans, r.custom_plans) for r in rows}
+    return {_what(r.statement): (r.generic_plans, r.custom_plans) for r in rows}
+
+
+def _what(statement: str) -> str:
+    if "claimed AS" in statement:
+        return "submit-and-next"
+    if statement.startswith("WITH closed AS"):
+        return "decide"
+    return "claim" if statement.startswith("UPDATE queue_items SET claimed_by") else statement
 
 
 def test_claims_and_decisions_reuse_a_generic_plan(one_connection):
@@ -45,9 +53,14 @@ def test_claims_and_decisions_reuse_a_generic_plan(one_connection):
             claim = queue.claim_next(s, "mia", "spam")
             assert claim is not None
             queue.decide(s, "mia", claim.item_id, "approve")
+    with one_connection.begin() as s:
+        claim = queue.claim_next(s, "mia", "spam")
+    for _ in range(30):
+        with one_connection.begin() as s:
+            _, claim = queue.decide_and_claim_next(s, "mia", claim.item_id, "remove", queue="spam")
+            assert claim is not None
     with one_connection() as s:
         seen = plans(s)
-    claim_plans = seen["UPDATE queue_items SET claimed_by=$1::VARCHAR,"]
-    decide_plans = seen["WITH closed AS (UPDATE"]
-    for generic, custom in (claim_plans, decide_plans):
-        assert custom <= 5 < generic  # PostgreSQL tries 5 custom plans, then settles
+    for statement in ["claim", "decide", "submit-and-next"]:
+        generic, custom = seen[statement]
+        assert custom <= 5 < generic, statement  # PostgreSQL tries 5 custom plans, then settles
