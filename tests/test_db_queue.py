@@ -413,9 +413,7 @@ def statements(staff):
     event.remove(engine, "before_cursor_execute", record)
 
 
-def test_a_claim_is_one_statement_a_decision_one_or_two_and_submit_and_next_adds_one(
-    staff, statements
-):
+def test_statements_per_call_on_the_hot_path(staff, statements):
     with staff.begin() as s:
         flagged(s, 3)
     counts = []
