@@ -4,6 +4,9 @@
    a claim counts when its decision is recorded. Each reviewer is a separate process with its own
    engine (as separate dashboard servers are), 8 of them against a 1-reviewer baseline measured
    in the same run; 8 threads in one process are measured too, for comparison with the GIL.
+   Two flows: "claim, then decide" (two transactions per item, as the review page without
+   submit-and-next) and "submit-and-next" (`queue.decide_and_claim_next`: the decision and the
+   next claim in one transaction, as the review page with its default toggle on).
    Claim latency (the claim's transaction, begin to commit) is reported as p50 and p99.
 2. Review page data: the repository calls the review and queue pages make (queue overview,
    claim next, the claimed item's view), timed on 1,000,000 posts with 50,000 pending, and on a
@@ -43,6 +46,7 @@ from tests.servers import postgres_cluster
 
 REVIEWERS = 8
 QUEUE = "bench"
+THEN, NEXT = "claim, then decide", "submit-and-next"  # the two reviewer flows
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ def main() -> None:
     args = parser.parse_args()
     items, posts, pending = (2_000, 100_000, 5_000) if args.quick else (8_000, 1_000_000, 50_000)
     runs = 3 if args.quick else 5
+    load_before = _load()
     with nullcontext(args.url) if args.url else postgres_cluster() as url:
         engine = make_engine(url, pool_size=REVIEWERS + 2)
         upgrade(engine)
@@ -82,6 +87,8 @@ def main() -> None:
         one = median_rate(Session, url, items // 4, 1, "processes", runs)
         procs = median_rate(Session, url, items, REVIEWERS, "processes", runs)
         threads = median_rate(Session, url, items, REVIEWERS, "threads", runs)
+        one_next = median_rate(Session, url, items // 4, 1, "processes", runs, NEXT)
+        procs_next = median_rate(Session, url, items, REVIEWERS, "processes", runs, NEXT)
         base = page_data_seconds(Session, 10_000, 500, runs=runs)
         big = page_data_seconds(Session, posts, pending, runs=runs)
     rows = [
@@ -89,18 +96,37 @@ def main() -> None:
         (f"claims/s, 8 reviewer processes, {items:,} items", f"{procs.per_second:,.0f}"),
         ("  ratio 8 processes / 1", f"{procs.per_second / one.per_second:.1f}"),
         (f"claims/s, 8 reviewer threads, {items:,} items", f"{threads.per_second:,.0f}"),
+        (f"claims/s, submit-and-next, 1 process, {items // 4:,}", f"{one_next.per_second:,.0f}"),
+        (f"claims/s, submit-and-next, 8 processes, {items:,}", f"{procs_next.per_second:,.0f}"),
+        ("  ratio submit-and-next / claim, then decide (8)", _ratio(procs_next, procs)),
         ("CPU ms per claim+decide, 1 process: client + server", _cpu(one)),
         ("CPU ms per claim+decide, 8 processes: client + server", _cpu(procs)),
         ("CPU ms per claim+decide, 8 threads: client + server", _cpu(threads)),
+        ("CPU ms per item, submit-and-next, 8 processes", _cpu(procs_next)),
         ("claim latency p50 / p99, 1 process (ms)", f"{one.p50_ms:.2f} / {one.p99_ms:.2f}"),
         ("claim latency p50 / p99, 8 processes (ms)", f"{procs.p50_ms:.2f} / {procs.p99_ms:.2f}"),
+        ("submit-and-next latency p50 / p99, 8 (ms)", _latency(procs_next)),
         ("page data, 10,000 posts / 500 pending (ms)", f"{base * 1000:.1f}"),
         (f"page data, {posts:,} posts / {pending:,} pending (ms)", f"{big * 1000:.1f}"),
         ("  ratio large / baseline", f"{big / base:.1f}"),
     ]
+    print(f"load average before / after: {load_before} / {_load()}")
     print(f"{'measure (median of ' + str(runs) + ' runs)':<56} {'value':>15}")
     for name, value in rows:
         print(f"{name:<56} {value:>15}")
+
+
+def _load() -> str:
+    """The 1-minute load average: the machine is shared, so every figure is read against it."""
+    return f"{os.getloadavg()[0]:.2f}"
+
+
+def _ratio(a: ClaimRate, b: ClaimRate) -> str:
+    return f"{a.per_second / b.per_second:.2f}"
+
+
+def _latency(rate: ClaimRate) -> str:
+    return f"{rate.p50_ms:.2f} / {rate.p99_ms:.2f}"
 
 
 def _cpu(rate: ClaimRate) -> str:
@@ -109,7 +135,13 @@ def _cpu(rate: ClaimRate) -> str:
 
 
 def median_rate(
-    Session: sessionmaker[Session], url: str, items: int, reviewers: int, mode: str, runs: int
+    Session: sessionmaker[Session],
+    url: str,
+    items: int,
+    reviewers: int,
+    mode: str,
+    runs: int,
+    flow: str = THEN,
 ) -> ClaimRate:
     """The run with the median claims/s, each on a freshly filled queue."""
     results = []
@@ -119,7 +151,7 @@ def median_rate(
         # Server CPU is read from /proc, so only for a server on this host.
         local = make_url(url).host in (None, "127.0.0.1", "localhost", "::1")
         server_before = _server_cpu_seconds(Session) if local else None
-        tallies = _run_reviewers(url, Session, reviewers, mode)
+        tallies = _run_reviewers(url, Session, reviewers, mode, flow)
         server_after = _server_cpu_seconds(Session) if local else None
         assert sum(t.claims for t in tallies) == items, (tallies, items)
         elapsed = max(t.finished for t in tallies) - min(t.started for t in tallies)
@@ -135,14 +167,15 @@ def median_rate(
 
 
 def _run_reviewers(
-    url: str, Session: sessionmaker[Session], reviewers: int, mode: str
+    url: str, Session: sessionmaker[Session], reviewers: int, mode: str, flow: str
 ) -> list[Tally]:
     names = [f"r{i}" for i in range(reviewers)]
     if mode == "processes":
         ctx = multiprocessing.get_context("spawn")  # a fresh interpreter, as a real server is
         start, results = ctx.Barrier(reviewers), ctx.SimpleQueue()
         procs = [
-            ctx.Process(target=_review_in_process, args=(url, n, start, results)) for n in names
+            ctx.Process(target=_review_in_process, args=(url, n, start, results, flow))
+            for n in names
         ]
         for p in procs:
             p.start()
@@ -153,7 +186,7 @@ def _run_reviewers(
     start_t = threading.Barrier(reviewers)
     shares: list[Tally] = []
     threads = [
-        threading.Thread(target=lambda n=n: shares.append(review(Session, n, start_t.wait)))
+        threading.Thread(target=lambda n=n: shares.append(review(Session, n, start_t.wait, flow)))
         for n in names
     ]
     for t in threads:
@@ -163,15 +196,18 @@ def _run_reviewers(
     return shares
 
 
-def _review_in_process(url: str, reviewer: str, start: Any, results: Any) -> None:
+def _review_in_process(url: str, reviewer: str, start: Any, results: Any, flow: str) -> None:
     engine = make_engine(url, pool_size=1)
     try:
-        results.put(review(sessionmaker(engine, expire_on_commit=False), reviewer, start.wait))
+        Session = sessionmaker(engine, expire_on_commit=False)
+        results.put(review(Session, reviewer, start.wait, flow))
     finally:
         engine.dispose()
 
 
-def review(Session: sessionmaker[Session], reviewer: str, ready: Callable[[], Any]) -> Tally:
+def review(
+    Session: sessionmaker[Session], reviewer: str, ready: Callable[[], Any], flow: str = THEN
+) -> Tally:
     """Claim and approve until the queue is empty, after a warm-up that claims nothing."""
     with Session.begin() as s:
         assert queue.claim_next(s, reviewer, "warm-up") is None  # compiles the claim
@@ -181,19 +217,49 @@ def review(Session: sessionmaker[Session], reviewer: str, ready: Callable[[], An
     except ClaimLost:
         pass
     ready()
-    latencies = []
+    step = _submit_and_next if flow == NEXT else _claim_then_decide
+    latencies: list[float] = []
     started, cpu = time.perf_counter(), time.thread_time()
+    claim = None
     while True:
-        t0 = time.perf_counter()
-        with Session.begin() as s:
-            claim = queue.claim_next(s, reviewer, QUEUE)
+        claim, latency = step(Session, reviewer, claim)
+        if latency is not None:  # an item was decided
+            latencies.append(latency)
         if claim is None:
             break
-        latencies.append(time.perf_counter() - t0)
-        with Session.begin() as s:
-            queue.decide(s, reviewer, claim.item_id, "approve")
     cpu = time.thread_time() - cpu
     return Tally(len(latencies), latencies, started, time.perf_counter(), cpu)
+
+
+def _claim_then_decide(
+    Session: sessionmaker[Session], reviewer: str, _held: queue.Claim | None
+) -> tuple[queue.Claim | None, float | None]:
+    """Claim, then approve, in two transactions; the latency is the claim's transaction.
+
+    Returns the claim (None: the queue is empty) and the latency if an item was decided.
+    """
+    t0 = time.perf_counter()
+    with Session.begin() as s:
+        claim = queue.claim_next(s, reviewer, QUEUE)
+    latency = time.perf_counter() - t0
+    if claim is None:
+        return None, None
+    with Session.begin() as s:
+        queue.decide(s, reviewer, claim.item_id, "approve")
+    return claim, latency
+
+
+def _submit_and_next(
+    Session: sessionmaker[Session], reviewer: str, held: queue.Claim | None
+) -> tuple[queue.Claim | None, float | None]:
+    """Approve the held item and claim the next in one transaction (timed as the latency);
+    the first step has nothing to approve and only claims."""
+    t0 = time.perf_counter()
+    with Session.begin() as s:
+        if held is None:
+            return queue.claim_next(s, reviewer, QUEUE), None
+        _, claim = queue.decide_and_claim_next(s, reviewer, held.item_id, "approve", queue=QUEUE)
+    return claim, time.perf_counter() - t0
 
 
 def _server_cpu_seconds(Session: sessionmaker[Session]) -> float | None:

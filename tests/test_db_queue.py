@@ -129,6 +129,59 @@ def test_deciding_twice_is_refused(staff):
         queue.decide(s, "mia", claim.item_id, "remove", now=NOW)
 
 
+def test_submit_and_next_decides_and_claims_the_next_item_in_one_go(staff):
+    with staff.begin() as s:
+        flagged(s, 2, priority=0)
+        flagged(s, 1, start=2, priority=5)
+    with staff.begin() as s:
+        first = queue.claim_next(s, "mia", "spam", now=NOW)
+    with staff.begin() as s:
+        event_id, second = queue.decide_and_claim_next(
+            s, "mia", first.item_id, "remove", "spam", queue="spam", now=NOW
+        )
+    with staff.begin() as s:
+        _, third = queue.decide_and_claim_next(
+            s, "mia", second.item_id, "approve", queue="spam", now=NOW
+        )
+    with staff.begin() as s:
+        _, none_left = queue.decide_and_claim_next(
+            s, "mia", third.item_id, "approve", queue="spam", now=NOW
+        )
+    assert [first.post_id, second.post_id, third.post_id, none_left] == ["p2", "p0", "p1", None]
+    with staff() as s:
+        assert [(e.id, e.post_id, e.action) for e in events(s)][0] == (event_id, "p2", "remove")
+        assert [e.action for e in events(s)] == ["remove", "approve", "approve"]
+        assert {(i.status, i.claimed_by) for i in items(s)} == {("closed", None)}
+
+
+def test_submit_and_next_claims_nothing_if_the_decision_is_refused(staff):
+    with staff.begin() as s:
+        flagged(s, 2)
+    with staff.begin() as s:
+        lost = queue.claim_next(s, "mia", "spam", now=NOW, ttl=timedelta(minutes=5))
+    later = NOW + timedelta(minutes=6)
+    with staff.begin() as s:
+        queue.claim_next(s, "mo", "spam", now=later)  # takes the expired claim over
+    # Committed: a claim made before the refusal would stay.
+    with staff.begin() as s, pytest.raises(ClaimLost):
+        queue.decide_and_claim_next(s, "mia", lost.item_id, "remove", queue="spam", now=later)
+    with staff() as s:
+        assert [i.claimed_by for i in items(s)] == ["mo", None]
+        assert events(s) == []
+
+
+def test_submit_and_next_into_a_queue_the_role_may_not_claim_from_is_refused(staff):
+    with staff.begin() as s:
+        flagged(s, 1)
+        flagged(s, 1, start=1, queue="escalations")
+    with staff.begin() as s:
+        held = queue.claim_next(s, "mia", "spam", now=NOW)
+    with pytest.raises(Forbidden), staff.begin() as s:
+        queue.decide_and_claim_next(s, "mia", held.item_id, "remove", queue="escalations", now=NOW)
+    with staff() as s:
+        assert events(s) == []
+
+
 def test_skip_gives_the_item_back_and_is_recorded(staff):
     with staff.begin() as s:
         flagged(s, 1)
@@ -223,7 +276,7 @@ def _claim_escalations(s, actor):
     return queue.claim_next(s, actor, "escalations", now=NOW)
 
 
-def _decide(action):
+def _decide(action, *, then_claim=False):
     def run(s, actor):
         # Hand the actor a claim directly, so only the role decides the outcome.
         item_id = s.scalar(select(QueueItemRow.id).where(QueueItemRow.queue == "spam").limit(1))
@@ -232,6 +285,8 @@ def _decide(action):
             .where(QueueItemRow.id == item_id)
             .values(claimed_by=actor, claim_expires_at=NOW + timedelta(minutes=5))
         )
+        if then_claim:
+            return queue.decide_and_claim_next(s, actor, item_id, action, queue="spam", now=NOW)
         return queue.decide(s, actor, item_id, action, now=NOW)
 
     return run
@@ -252,6 +307,7 @@ OPERATIONS = {
     "decide remove": (_decide("remove"), {"moderator", "policy", "admin"}),
     "decide escalate": (_decide("escalate"), {"moderator", "policy", "admin"}),
     "decide skip": (_decide("skip"), {"moderator", "policy", "admin"}),
+    "decide_and_claim_next": (_decide("remove", then_claim=True), {"moderator", "policy", "admin"}),
     "bulk_decide_cluster": (_bulk, {"moderator", "policy", "admin"}),
     "create_user": (_add_user, {"admin"}),
 }
@@ -357,9 +413,9 @@ def statements(staff):
     event.remove(engine, "before_cursor_execute", record)
 
 
-def test_a_claim_is_one_statement_and_a_decision_one_or_two(staff, statements):
+def test_statements_per_call_on_the_hot_path(staff, statements):
     with staff.begin() as s:
-        flagged(s, 2)
+        flagged(s, 3)
     counts = []
     with staff.begin() as s:
         for call in [
@@ -368,13 +424,15 @@ def test_a_claim_is_one_statement_and_a_decision_one_or_two(staff, statements):
             lambda: queue.decide(s, "mia", 1, "approve", now=NOW),
             lambda: queue.claim_next(s, "mia", "spam", now=NOW),  # p1
             lambda: queue.decide(s, "mia", 2, "skip", now=NOW),
+            lambda: queue.claim_next(s, "mia", "spam", now=NOW),  # p1 again, skipped: open
+            lambda: queue.decide_and_claim_next(s, "mia", 2, "remove", queue="spam", now=NOW),
         ]:
             statements.clear()
             call()
             counts.append(len(statements))
-    # PostgreSQL writes the item and its event in one statement; SQLite needs two.
-    decision = 1 if staff.kw["bind"].dialect.name == "postgresql" else 2
-    assert counts == [1, 1, decision, 1, decision]
+    # PostgreSQL writes the item and its event in one statement, and with the next claim too.
+    decision, and_next = (1, 1) if staff.kw["bind"].dialect.name == "postgresql" else (2, 3)
+    assert counts == [1, 1, decision, 1, decision, 1, and_next]
 
 
 def test_claims_and_decisions_use_indexes_on_sqlite(tmp_path):
@@ -407,7 +465,33 @@ def test_claims_and_decisions_use_indexes_on_sqlite(tmp_path):
 # ---- concurrency ------------------------------------------------------------------------------
 
 
-def test_eight_reviewers_decide_two_thousand_items_exactly_once(staff):
+def claim_then_decide(session_maker, reviewer):
+    """Two transactions per item: claim, then approve; yields each claim decided."""
+    while True:
+        with session_maker.begin() as s:
+            claim = queue.claim_next(s, reviewer, "spam")
+        if claim is None:
+            return
+        with session_maker.begin() as s:
+            queue.decide(s, reviewer, claim.item_id, "approve")
+        yield claim
+
+
+def submit_and_next(session_maker, reviewer):
+    """One transaction per item: approve the held item and claim the next; yields each decided."""
+    with session_maker.begin() as s:
+        held = queue.claim_next(s, reviewer, "spam")
+    while held is not None:
+        with session_maker.begin() as s:
+            _, claim = queue.decide_and_claim_next(
+                s, reviewer, held.item_id, "approve", queue="spam"
+            )
+        yield held
+        held = claim
+
+
+@pytest.mark.parametrize("flow", [claim_then_decide, submit_and_next])
+def test_eight_reviewers_decide_two_thousand_items_exactly_once(staff, flow):
     reviewers = [f"r{i}" for i in range(8)]
     with staff.begin() as s:
         users(s, *[(r, Role.MODERATOR) for r in reviewers])
@@ -419,14 +503,8 @@ def test_eight_reviewers_decide_two_thousand_items_exactly_once(staff):
     def work(reviewer: str) -> None:
         start.wait()
         try:
-            while True:
-                with staff.begin() as s:
-                    claim = queue.claim_next(s, reviewer, "spam")
-                if claim is None:
-                    return
+            for claim in flow(staff, reviewer):
                 claims.append((reviewer, claim.item_id))
-                with staff.begin() as s:
-                    queue.decide(s, reviewer, claim.item_id, "approve")
         except BaseException as err:  # reported below; a thread must not die silently
             errors.append(err)
 

@@ -77,11 +77,17 @@ with left:
     for col, (label, key, decision) in zip(buttons, choices, strict=True):
         if col.button(f"{label} ({key})", shortcut=key, key=f"review_{decision}", width="stretch"):
             try:
+                flash = f"{decision.value}: post {item.post_id}"
                 with Session.begin() as session:
-                    queue.decide(session, actor.name, item.item_id, decision, note)
-                st.session_state["review_flash"] = f"{decision.value}: post {item.post_id}"
-                if next_after:
-                    claim(item.queue)
+                    if next_after:  # the decision and the next claim commit together
+                        _, got = queue.decide_and_claim_next(
+                            session, actor.name, item.item_id, decision, note, queue=item.queue
+                        )
+                        if got is None:
+                            flash += f" · Nothing left to claim in {item.queue}."
+                    else:
+                        queue.decide(session, actor.name, item.item_id, decision, note)
+                st.session_state["review_flash"] = flash
             except (queue.ReviewError, AccountError) as err:
                 st.session_state["review_flash"] = str(err)
             st.rerun()
