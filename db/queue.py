@@ -111,7 +111,7 @@ def enqueue(session: Session, verdicts: Sequence[Verdict], *, now: datetime) -> 
         if v.action in (Action.REVIEW, Action.REMOVE)
     ]
     if rows:  # a Core insert on the session's connection: no ORM bulk path per row
-        session.connection().execute(insert(QueueItemRow.__table__), rows)
+        session.connection().execute(insert(QueueItemRow), rows)
     return len(rows)
 
 

@@ -52,7 +52,7 @@ OPEN = _item.status == literal_column("'open'")
 # LIMIT 1 as a literal too: with `LIMIT $1` PostgreSQL's generic plan for the prepared statement
 # assumes a tenth of the rows, costs more than a custom plan, and so the claim was re-planned on
 # every execution (pg_stat_statements: plans == calls, ~0.2 ms of server CPU per claim).
-ONE = literal_column("1")
+ONE: ColumnElement[int] = literal_column("1")
 
 
 def claimable(now: ColumnElement[Any]) -> ColumnElement[bool]:

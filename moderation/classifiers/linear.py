@@ -59,7 +59,7 @@ class LinearArtifact:
         }
         for block, idf in zip(IDF_BLOCKS, self.idf, strict=True):
             arrays[f"idf.{block}"] = idf.astype(np.float16)
-        np.savez_compressed(folder / f"{NAME}.npz", **arrays)
+        np.savez_compressed(folder / f"{NAME}.npz", allow_pickle=False, **arrays)
         doc = {
             "name": NAME,
             "feature_spec": self.spec.to_json(),
