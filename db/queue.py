@@ -13,7 +13,6 @@ PostgreSQL (FOR UPDATE SKIP LOCKED) and on SQLite (the write lock is taken befor
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,26 +23,20 @@ from sqlalchemy import (
     ColumnElement,
     DateTime,
     Table,
-    and_,
     insert,
     literal,
-    null,
     or_,
-    select,
-    update,
 )
 from sqlalchemy.orm import Session
 
-from db.accounts import GRANTS, Permission, authorize
-from db.models import QueueItemRow, ReviewEventRow, VerdictRow
+from db.accounts import Permission, authorize
+from db.models import QueueItemRow, ReviewEventRow
 from db.queue_statements import (
     CLAIM,
     DECIDE,
     DECIDE_AND_CLAIM_POSTGRESQL,
     DECIDE_AND_RECORD_POSTGRESQL,
-    ITEM_FIELDS,
     ITEMS,
-    OPEN,
     claimable,
 )
 from moderation.pipeline import DEFAULT_QUEUE, FAILURE_QUEUE
@@ -83,12 +76,6 @@ class Claim:
     post_id: str
     queue: str
     expires_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class BulkResult:
-    batch_id: str
-    decided: int
 
 
 def state_from_events(actions: Iterable[str]) -> str:
@@ -167,7 +154,7 @@ def decide(
     rows = [row._mapping for row in connection.execute(DECIDE, params)]
     if not rows:
         _refuse(session, actor, item_id)
-    ids = _record(session, actor, rows, decision, note, now=now, batch_id=None)
+    ids = record_events(session, actor, rows, decision, note, now=now, batch_id=None)
     return ids[0]
 
 
@@ -218,34 +205,6 @@ def _refuse(session: Session, actor: str, item_id: int) -> NoReturn:
     raise ClaimLost(item_id, actor)
 
 
-def bulk_decide_cluster(
-    session: Session,
-    actor: str,
-    cluster_id: str,
-    decision: Decision | str,
-    note: str = "",
-    *,
-    now: datetime | None = None,
-) -> BulkResult:
-    """Decide every open, unclaimed item of a near-duplicate cluster; one batch id for all."""
-    now = now or datetime.now(UTC)
-    decision = Decision(decision)
-    if decision not in TERMINAL:
-        raise ReviewError("a bulk action must approve, remove or escalate")
-    role = authorize(session, actor, Permission.BULK_REVIEW)
-    mine = and_(
-        QueueItemRow.cluster_id == cluster_id,
-        claimable_by(actor, now),
-    )
-    if Permission.REVIEW_ESCALATIONS not in GRANTS[role]:
-        mine = and_(mine, QueueItemRow.queue != ESCALATIONS)
-    rows = _close_cluster(session, mine, decision)
-    batch_id = str(uuid.uuid4())
-    _record(session, actor, rows, decision, note, now=now, batch_id=batch_id)
-    logger.info("batch %s: %s %d items of cluster %s", batch_id, decision, len(rows), cluster_id)
-    return BulkResult(batch_id=batch_id, decided=len(rows))
-
-
 def _permission_for(queue: str) -> Permission:
     return Permission.REVIEW_ESCALATIONS if queue == ESCALATIONS else Permission.REVIEW
 
@@ -260,26 +219,7 @@ def _aware(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
-def _close_cluster(
-    session: Session, condition: ColumnElement[bool], decision: Decision
-) -> list[dict[str, Any]]:
-    """Close the open items matching `condition`; each with its verdict's fields, as in DECIDE."""
-    stmt = (
-        update(ITEMS)
-        .where(condition, OPEN)
-        .values(claimed_by=null(), claim_expires_at=null(), status=state_from_events([decision]))
-        .returning(*ITEM_FIELDS)
-    )
-    connection = session.connection()
-    items = [dict(row._mapping) for row in connection.execute(stmt)]
-    fields = (_verdict.post_id, _verdict.rules_version, _verdict.rules, _verdict.scores)
-    found = select(*fields).where(_verdict.post_id.in_([i["post_id"] for i in items]))
-    verdicts = {v.post_id: v._mapping for v in connection.execute(found)} if items else {}
-    empty = {"rules_version": None, "rules": None, "scores": None}
-    return [{**empty, **verdicts.get(i["post_id"], {}), **i} for i in items]
-
-
-def _record(
+def record_events(
     session: Session,
     actor: str,
     items: Sequence[Mapping[Any, Any]],
@@ -336,6 +276,5 @@ def _reopen_in_escalations(
     session.connection().execute(insert(ITEMS), rows)
 
 
-_verdict = VerdictRow.__table__.c
 _EVENTS = cast(Table, ReviewEventRow.__table__)
 _INSERT_EVENT = insert(_EVENTS).returning(_EVENTS.c.id, sort_by_parameter_order=True)

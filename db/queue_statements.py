@@ -159,9 +159,9 @@ def _decide_statement() -> Update:
 
 
 def _record_event(closed: CTE) -> Insert:
-    """PostgreSQL: INSERT the event for the item `closed` returns, as `queue._record` builds it:
-    note stripped, rules as ",a,b," in the verdict's order, "" and {} where the post has no
-    verdict."""
+    """PostgreSQL: INSERT the event for the item `closed` returns, as `queue.record_events`
+    builds it: note stripped, rules as ",a,b," in the verdict's order, "" and {} where the post
+    has no verdict."""
     elements = func.json_array_elements_text(_verdict.rules)
     rule = elements.table_valued("value", with_ordinality="n").render_derived()
     joined = select(func.string_agg(rule.c.value, aggregate_order_by(literal(","), rule.c.n)))

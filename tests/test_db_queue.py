@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import delete, event, orm, select, update
 from sqlalchemy.exc import DatabaseError
 
-from db import queue
+from db import cluster_review, queue
 from db.accounts import GRANTS, AccountError, Forbidden, Permission, Role, create_user
 from db.engine import make_engine
 from db.migrate import upgrade
@@ -220,7 +220,9 @@ def test_bulk_action_decides_the_open_cluster_under_one_batch_id(staff):
         flagged(s, 1, start=4, cluster="wave-2")
     with staff.begin() as s:
         held = queue.claim_next(s, "mo", "spam", now=NOW)  # p0, someone else's live claim
-        result = queue.bulk_decide_cluster(s, "mia", "wave-1", "remove", "spam wave", now=NOW)
+        result = cluster_review.bulk_decide_cluster(
+            s, "mia", "wave-1", "remove", "spam wave", now=NOW
+        )
     with staff() as s:
         decided = events(s)
     assert result.decided == 3
@@ -231,7 +233,7 @@ def test_bulk_action_decides_the_open_cluster_under_one_batch_id(staff):
 
 def test_bulk_action_refuses_skip(staff):
     with pytest.raises(ReviewError), staff.begin() as s:
-        queue.bulk_decide_cluster(s, "mia", "wave-1", "skip", now=NOW)
+        cluster_review.bulk_decide_cluster(s, "mia", "wave-1", "skip", now=NOW)
 
 
 def test_item_status_is_what_its_events_imply(staff):
@@ -293,7 +295,7 @@ def _decide(action, *, then_claim=False):
 
 
 def _bulk(s, actor):
-    return queue.bulk_decide_cluster(s, actor, "wave-1", "remove", now=NOW)
+    return cluster_review.bulk_decide_cluster(s, actor, "wave-1", "remove", now=NOW)
 
 
 def _add_user(s, actor):

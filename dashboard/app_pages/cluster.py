@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.components import current_actor
 from dashboard.resources import get_sessionmaker
-from db import queue, repository
+from db import cluster_review, queue, repository
 from db.accounts import AccountError
 
 Session = get_sessionmaker()
@@ -41,7 +41,9 @@ if st.button(
 ):
     try:
         with Session.begin() as session:
-            result = queue.bulk_decide_cluster(session, actor.name, cluster_id, decision, note)
+            result = cluster_review.bulk_decide_cluster(
+                session, actor.name, cluster_id, decision, note
+            )
     except (queue.ReviewError, AccountError) as err:
         st.error(str(err))
     else:
