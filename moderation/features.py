@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import NamedTuple
 
@@ -27,12 +27,16 @@ from moderation import hashing
 from moderation.cues import CUE_NAMES, cue_matrix
 from moderation.hashing import SEP
 
-__all__ = ["CUE_NAMES", "Blocks", "FeatureSpec", "Featurizer", "fold_joined", "stack"]
+__all__ = ["CUE_NAMES", "Blocks", "FeatureSpec", "Featurizer", "chunks", "fold_joined", "stack"]
 
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
 # Runs of whitespace other than a single space (single spaces, the common case, stay untouched).
 _SPACES = re.compile(r" \s+|[^\S ]\s*")
-CHUNK = 4096  # posts hashed together: bounds the prefix arrays' memory when training
+# Posts hashed together. The hasher's arrays grow with the characters of a chunk (~150 bytes per
+# character at the peak), so a chunk also ends at CHUNK_CHARS: a batch of 2,048 posts of 10,000
+# characters each would otherwise take several GB at once.
+CHUNK = 4096
+CHUNK_CHARS = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +106,7 @@ class Featurizer:
 
     def counts(self, texts: Sequence[str]) -> Blocks:
         """Raw n-gram counts per block, the cues and the Han shares."""
-        starts = range(0, max(len(texts), 1), CHUNK)  # an empty batch is one empty chunk
-        parts = [self._counts_chunk(texts[i : i + CHUNK]) for i in starts]
+        parts = [self._counts_chunk(chunk) for chunk in chunks(texts)]
         if len(parts) == 1:
             return parts[0]
         chars, words, cues, han = zip(*parts, strict=True)
@@ -184,3 +187,15 @@ def document_frequency_idf(counts: sp.csr_matrix) -> np.ndarray:
     n = counts.shape[0]
     idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
     return idf.astype(np.float16).astype(np.float32)  # as stored in the artifact
+
+
+def chunks(texts: Sequence[str]) -> Iterator[Sequence[str]]:
+    """Consecutive slices of at most CHUNK posts and about CHUNK_CHARS characters (a single
+    longer post is a chunk of its own); an empty batch is one empty chunk."""
+    start, chars = 0, 0
+    for i, text in enumerate(texts):
+        if i > start and (i - start >= CHUNK or chars + len(text) > CHUNK_CHARS):
+            yield texts[start:i]
+            start, chars = i, 0
+        chars += len(text)
+    yield texts[start:]

@@ -113,3 +113,10 @@ def test_spam_is_the_ngram_head_for_latin_posts_and_also_the_cue_head_for_han_po
 def test_a_post_scores_the_same_alone_and_in_a_batch(linear) -> None:
     batch = ["hello friends", "加微信abc12345 日结500", "", "you are an idiot", "🙂"]
     assert linear.predict_proba(batch) == [linear.predict_proba([t])[0] for t in batch]
+
+
+def test_a_batch_of_long_posts_is_scored_in_chunks_with_the_same_scores(linear, monkeypatch):
+    batch = ["hello friends " * 40, "加微信abc12345 日结500 " * 30, "you are an idiot", "🙂" * 99]
+    whole = linear.predict_proba(batch)
+    monkeypatch.setattr("moderation.features.CHUNK_CHARS", 100)  # every post its own chunk
+    assert linear.predict_proba(batch) == whole

@@ -10,7 +10,7 @@ import pytest
 
 from moderation import hashing
 from moderation.cues import _PATTERNS, CUE_NAMES, RUN_CUES, compile_cue, cue_matrix
-from moderation.features import FeatureSpec, Featurizer, fold_joined
+from moderation.features import FeatureSpec, Featurizer, chunks, fold_joined
 from moderation.hashing import SEP
 from moderation.normalise import fold
 
@@ -192,3 +192,21 @@ def test_batches_larger_than_a_chunk_are_stacked_in_order(monkeypatch) -> None:
     whole = Featurizer(SPEC).counts(TEXTS)
     assert (chunked.chars != whole.chars).nnz == 0 and (chunked.words != whole.words).nnz == 0
     np.testing.assert_array_equal(chunked.cues, whole.cues)
+
+
+@pytest.mark.parametrize(
+    ("lengths", "expected"),
+    [
+        ([], [[]]),  # an empty batch is one empty chunk
+        ([4, 4, 4], [[4, 4], [4]]),  # ends before the chunk would pass 10 characters
+        ([25, 1], [[25], [1]]),  # a post longer than the budget is a chunk of its own
+        ([1, 1, 1, 1, 1], [[1, 1, 1], [1, 1]]),  # and at most CHUNK posts
+    ],
+)
+def test_a_batch_is_hashed_in_chunks_bounded_by_posts_and_characters(
+    monkeypatch, lengths, expected
+) -> None:
+    monkeypatch.setattr("moderation.features.CHUNK", 3)
+    monkeypatch.setattr("moderation.features.CHUNK_CHARS", 10)
+    texts = ["x" * n for n in lengths]
+    assert [[len(t) for t in chunk] for chunk in chunks(texts)] == expected

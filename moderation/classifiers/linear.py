@@ -23,7 +23,7 @@ import numpy as np
 
 from moderation.classifiers import register
 from moderation.errors import ModelNotAvailable
-from moderation.features import Blocks, FeatureSpec, Featurizer
+from moderation.features import Blocks, FeatureSpec, Featurizer, chunks
 
 NAME = "linear.v2"
 IDF_BLOCKS = ("chars", "words")
@@ -176,6 +176,11 @@ class LinearClassifier:
             self._featurizer = self._artifact.featurizer()
         if not texts:
             return []
-        columns = self._artifact.label_scores(self._featurizer, texts)
-        rows = zip(*(col.tolist() for col in columns.values()), strict=True)
-        return [dict(zip(columns, row, strict=True)) for row in rows]
+        # Scored chunk by chunk: the sparse rows of a batch of very long posts would otherwise
+        # all exist at once (2,048 posts of 10,000 characters: ~1.3 GB).
+        out: list[dict[str, float]] = []
+        for chunk in chunks(texts):
+            columns = self._artifact.label_scores(self._featurizer, chunk)
+            rows = zip(*(col.tolist() for col in columns.values()), strict=True)
+            out.extend(dict(zip(columns, row, strict=True)) for row in rows)
+        return out
