@@ -28,7 +28,8 @@ _MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
 _EMPTY = np.iinfo(np.uint64).max  # the signature of a text with no shingles
 _TWO_CHARS = np.uint64(0xFFFFFFFFFFFFFFFF ^ 0x1FFFFF)  # drop the third code point
 _ONE_CHAR = np.uint64(0xFFFFFFFFFFFFFFFF ^ ((1 << 42) - 1))  # keep only the first
-_KEY_MUL = np.uint64(0x9E3779B97F4A7C15)  # odd: multiplying by it is a bijection on uint64
+_KEY_MUL = np.uint64(0x9E3779B97F4A7C15)
+CHUNK_CHARS = 1_000_000  # odd: multiplying by it is a bijection on uint64
 
 
 def signature_text(text: str) -> str:
@@ -81,16 +82,27 @@ class NearDuplicateIndex:
     def signatures(self, texts: Sequence[str]) -> np.ndarray:
         """MinHash signatures, (texts, bands*rows) uint64, for a whole batch at once."""
         keys = [signature_text(t) for t in texts]
-        codes, owners = _shingles(keys)
         out = np.full((len(texts), len(self._mul)), np.iinfo(np.uint64).max, dtype=np.uint64)
+        # Slices of at most ~CHUNK_CHARS characters: the shingle arrays grow with a slice's
+        # characters, and a batch of very long posts would otherwise need GBs at once.
+        start, chars = 0, 0
+        for i, key in enumerate(keys):
+            if i > start and chars + len(key) > CHUNK_CHARS:
+                self._sign(keys[start:i], out[start:i])
+                start, chars = i, 0
+            chars += len(key)
+        self._sign(keys[start:], out[start:])
+        return out
+
+    def _sign(self, keys: Sequence[str], out: np.ndarray) -> None:
+        codes, owners = _shingles(keys)
         if len(codes) == 0:
-            return out
+            return
         starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
         for j, (mul, xor) in enumerate(zip(self._mul, self._xor, strict=True)):
             h = (codes ^ xor) * mul
             h ^= h >> np.uint64(29)
             out[owners[starts], j] = np.minimum.reduceat(h, starts)
-        return out
 
     def band_keys(self, sigs: np.ndarray) -> np.ndarray:
         """One 64-bit key per (post, band): the band's rows and its index, hashed together.

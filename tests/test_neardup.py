@@ -90,3 +90,10 @@ def test_empty_and_one_character_posts_get_clusters() -> None:
     )
     assert clusters[0].id != clusters[1].id  # nothing to compare: never merged
     assert clusters[3].id == clusters[2].id
+
+
+def test_a_batch_is_signed_in_slices_with_the_same_signatures(monkeypatch) -> None:
+    texts = ["buy followers now 100", "", "加微信 abc123 日结", "x", "the same wave again " * 5]
+    whole = NearDuplicateIndex().signatures(texts)
+    monkeypatch.setattr("moderation.neardup.CHUNK_CHARS", 8)  # most posts alone in a slice
+    assert (NearDuplicateIndex().signatures(texts) == whole).all()
