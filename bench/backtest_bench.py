@@ -61,14 +61,14 @@ def main() -> None:
     started = time.perf_counter()
     direct = []
     policy = build_policy(settings, draft)
-    for i in range(0, len(posts), 512):
-        direct += moderate_batch(posts[i : i + 512], policy=policy)
+    for i in range(0, len(posts), settings.batch_size):
+        direct += moderate_batch(posts[i : i + settings.batch_size], policy=policy)
     direct_s = (time.perf_counter() - started) * args.posts / UNIQUE
 
     verdicts = []
     policy = build_policy(settings, live)
-    for i in range(0, len(posts), 512):
-        verdicts += moderate_batch(posts[i : i + 512], policy=policy)
+    for i in range(0, len(posts), settings.batch_size):
+        verdicts += moderate_batch(posts[i : i + settings.batch_size], policy=policy)
     with tempfile.TemporaryDirectory() as tmp:
         Session = make_sessionmaker(f"sqlite:///{Path(tmp) / 'bench.db'}")
         upgrade(Session.kw["bind"])

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from db.models import PostRow, ReviewEventRow, VerdictRow
@@ -87,8 +88,11 @@ def as_if_live(ruleset: Ruleset) -> Ruleset:
 
 def stored_contexts(
     session: Session, since: datetime, until: datetime | None = None
-) -> list[PostContext]:
-    """Contexts of the posts ingested in [since, until), rebuilt from stored rows, oldest first."""
+) -> Iterator[list[PostContext]]:
+    """Contexts of the posts ingested in [since, until), rebuilt from stored rows, oldest first.
+
+    Streamed in chunks of CHUNK posts, so a surge-sized window never sits in memory at once.
+    """
     stmt = (
         select(
             PostRow.id, PostRow.text, PostRow.raw, PostRow.author_id, PostRow.created_at,
@@ -96,31 +100,26 @@ def stored_contexts(
             VerdictRow.cluster_id, VerdictRow.cluster_size,
         )
         .join(VerdictRow, VerdictRow.post_id == PostRow.id)
-        .where(PostRow.ingested_at >= since)
+        .where(*_window(since, until))
         .order_by(PostRow.ingested_at, VerdictRow.id)
     )  # fmt: skip
-    if until is not None:
-        stmt = stmt.where(PostRow.ingested_at < until)
-    out = []
-    for pid, text, raw, author, created, author_created, lang, scores, cid, size in session.execute(
-        stmt
-    ):
-        post = _post(raw) or Post(
-            pid, text, Author(author, author_created), created_at=created, lang=lang
-        )
-        cluster = Cluster(cid, size) if cid is not None and size is not None else None
-        out.append(PostContext(post=post, lang=lang, scores=scores or {}, cluster=cluster))
-    return out
+    for rows in session.execute(stmt.execution_options(yield_per=CHUNK)).partitions():
+        yield [_context(*tuple(row)) for row in rows]
 
 
-def moderator_decisions(session: Session, post_ids: set[str]) -> dict[str, str]:
-    """Each post's latest `remove` or `approve` from the review log."""
+def posts_in_window(session: Session, since: datetime, until: datetime | None = None) -> int:
+    stmt = select(func.count()).select_from(PostRow).join(VerdictRow).where(*_window(since, until))
+    return session.scalar(stmt) or 0
+
+
+def moderator_decisions(session: Session) -> dict[str, str]:
+    """Each reviewed post's latest `remove` or `approve` from the review log."""
     stmt = (
         select(ReviewEventRow.post_id, ReviewEventRow.action)
         .where(ReviewEventRow.action.in_(("remove", "approve")))
         .order_by(ReviewEventRow.id)
     )
-    return {pid: action for pid, action in session.execute(stmt) if pid in post_ids}
+    return {pid: action for pid, action in session.execute(stmt)}
 
 
 def backtest(
@@ -134,99 +133,110 @@ def backtest(
 ) -> BacktestReport:
     """Compare the draft pack with the live pack over the stored posts of a window."""
     started = time.perf_counter()
-    contexts = stored_contexts(session, since, until)
-    decisions = moderator_decisions(session, {c.post.id for c in contexts})
-    report = compare(contexts, decisions, as_if_live(draft), as_if_live(live), progress=progress)
-    report.draft_version, report.live_version = draft.version, live.version
+    total = posts_in_window(session, since, until)
+    decisions = moderator_decisions(session)
+    chunks = stored_contexts(session, since, until)
+    report = compare(chunks, total, decisions, as_if_live(draft), as_if_live(live), progress)
     report.seconds = time.perf_counter() - started
     return report
 
 
+@dataclass
+class _Tally:
+    """One rule's running counts while the window streams past."""
+
+    draft_hits: int = 0
+    live_hits: int = 0
+    newly: list[Sample] = field(default_factory=list)
+    gone: list[Sample] = field(default_factory=list)
+    newly_count: int = 0
+    gone_count: int = 0
+    removed: int = 0
+    approved: int = 0
+
+
 def compare(
-    contexts: Sequence[PostContext],
+    chunks: Iterable[Sequence[PostContext]],
+    total: int,
     decisions: dict[str, str],
     draft: Ruleset,
     live: Ruleset,
-    *,
     progress: Progress | None = None,
 ) -> BacktestReport:
-    """The per-rule differences of two compiled packs over the same contexts."""
-    draft_by_rule: dict[str, list[int]] = {}
-    live_by_rule: dict[str, list[int]] = {}
-    newly = gone = 0
-    total = len(contexts)
-    for start in range(0, total, CHUNK):
-        chunk = contexts[start : start + CHUNK]
-        for offset, (d_hits, l_hits) in enumerate(
-            zip(draft.evaluate(chunk), live.evaluate(chunk), strict=True)
+    """The per-rule differences of two compiled packs over the same stream of contexts."""
+    tallies: dict[str, _Tally] = defaultdict(_Tally)
+    report = BacktestReport(0, draft.version, live.version, 0, [], {})
+    for chunk in chunks:
+        for ctx, d_hits, l_hits in zip(
+            chunk, draft.evaluate(chunk), live.evaluate(chunk), strict=True
         ):
-            i = start + offset
-            for h in d_hits:
-                draft_by_rule.setdefault(h.rule_id, []).append(i)
-            for h in l_hits:
-                live_by_rule.setdefault(h.rule_id, []).append(i)
+            decision = decisions.get(ctx.post.id)
+            report.approved_posts += decision == "approve"
+            _count(tallies, ctx, decision, {h.rule_id for h in d_hits}, {h.rule_id for h in l_hits})
             d_flag = any(h.action in _FLAGS for h in d_hits)
             l_flag = any(h.action in _FLAGS for h in l_hits)
-            newly += d_flag and not l_flag
-            gone += l_flag and not d_flag
+            report.newly_flagged_posts += d_flag and not l_flag
+            report.no_longer_flagged_posts += l_flag and not d_flag
+        report.posts += len(chunk)
         if progress:
-            progress(min(start + CHUNK, total), total)
-    ids = sorted(
-        {*draft_by_rule, *live_by_rule, *(r.id for r in draft.rules), *(r.id for r in live.rules)}
-    )
-    hits = {r: (len(draft_by_rule.get(r, ())), len(live_by_rule.get(r, ()))) for r in ids}
+            progress(report.posts, max(total, report.posts))
+    ids = sorted({*tallies, *(r.id for r in draft.rules), *(r.id for r in live.rules)})
+    report.hits = {r: (tallies[r].draft_hits, tallies[r].live_hits) for r in ids}
     definitions = (_definitions(draft), _definitions(live))
-    diffs = [
-        _diff(
-            r, definitions, draft_by_rule.get(r, []), live_by_rule.get(r, []), contexts, decisions
-        )
-        for r in ids
-    ]
-    return BacktestReport(
-        posts=total,
-        draft_version=draft.version,
-        live_version=live.version,
-        approved_posts=sum(1 for a in decisions.values() if a == "approve"),
-        rules=[d for d in diffs if d is not None],
-        hits=hits,
-        newly_flagged_posts=newly,
-        no_longer_flagged_posts=gone,
-    )
+    diffs = (_diff(r, definitions, tallies[r]) for r in ids)
+    report.rules = [d for d in diffs if d is not None]
+    return report
+
+
+def _count(
+    tallies: dict[str, _Tally],
+    ctx: PostContext,
+    decision: str | None,
+    drafted: set[str],
+    lived: set[str],
+) -> None:
+    for rule_id in drafted:
+        t = tallies[rule_id]
+        t.draft_hits += 1
+        t.removed += decision == "remove"
+        t.approved += decision == "approve"
+        if rule_id not in lived:
+            t.newly_count += 1
+            if len(t.newly) < SAMPLES:
+                t.newly.append(_sample(ctx))
+    for rule_id in lived:
+        t = tallies[rule_id]
+        t.live_hits += 1
+        if rule_id not in drafted:
+            t.gone_count += 1
+            if len(t.gone) < SAMPLES:
+                t.gone.append(_sample(ctx))
 
 
 def _diff(
-    rule_id: str,
-    definitions: tuple[dict[str, object], dict[str, object]],
-    draft_idx: list[int],
-    live_idx: list[int],
-    contexts: Sequence[PostContext],
-    decisions: dict[str, str],
+    rule_id: str, definitions: tuple[dict[str, object], dict[str, object]], t: _Tally
 ) -> RuleDiff | None:
     in_draft, in_live = rule_id in definitions[0], rule_id in definitions[1]
     if not in_draft and not in_live:
         return None
-    d, l_ = set(draft_idx), set(live_idx)
     if in_draft and in_live:
         change = "changed" if definitions[0][rule_id] != definitions[1][rule_id] else ""
-        change = change or ("hits differ" if d != l_ else "")
+        change = change or ("hits differ" if t.newly_count or t.gone_count else "")
         if not change:
             return None
     else:
         change = "new" if in_draft else "removed"
-    new = sorted(d - l_)
-    old = sorted(l_ - d)
-    verdicts = [decisions.get(contexts[i].post.id) for i in draft_idx]
     return RuleDiff(
         rule_id=rule_id,
         change=change,
-        draft_hits=len(d),
-        live_hits=len(l_),
-        newly_flagged=[_sample(contexts[i]) for i in new[:SAMPLES]],
-        no_longer_flagged=[_sample(contexts[i]) for i in old[:SAMPLES]],
-        newly_flagged_count=len(new),
-        no_longer_flagged_count=len(old),
-        removed_by_moderators=verdicts.count("remove"),
-        approved_by_moderators=verdicts.count("approve"),
+        draft_hits=t.draft_hits,
+        live_hits=t.live_hits,
+        newly_flagged=t.newly,
+        no_longer_flagged=t.gone,
+        newly_flagged_count=t.newly_count,
+        no_longer_flagged_count=t.gone_count,
+        removed_by_moderators=t.removed,
+        approved_by_moderators=t.approved,
     )
 
 
@@ -245,3 +255,27 @@ def _post(raw: str) -> Post | None:
         return post_from_dict(obj) if isinstance(obj, dict) else None
     except (ValueError, ModerationError):
         return None
+
+
+def _window(since: datetime, until: datetime | None) -> list[ColumnElement[bool]]:
+    bounds = [PostRow.ingested_at >= since]
+    return bounds if until is None else [*bounds, PostRow.ingested_at < until]
+
+
+def _context(
+    pid: str,
+    text: str,
+    raw: str,
+    author: str,
+    created: datetime | None,
+    author_created: datetime | None,
+    lang: str,
+    scores: dict[str, float] | None,
+    cluster_id: str | None,
+    size: int | None,
+) -> PostContext:
+    post = _post(raw) or Post(
+        pid, text, Author(author, author_created), created_at=created, lang=lang
+    )
+    cluster = Cluster(cluster_id, size) if cluster_id is not None and size is not None else None
+    return PostContext(post=post, lang=lang, scores=scores or {}, cluster=cluster)

@@ -29,6 +29,7 @@ rules:
 """
 SETTINGS = Settings.from_env({"CLASSIFIERS": "linear.v2"})
 SINCE = datetime.now(UTC) - timedelta(hours=1)
+BATCH = 2048  # ingest's default batch size
 
 
 @pytest.fixture
@@ -46,7 +47,8 @@ def live():
 
 @pytest.fixture
 def stored(Session, surge_lines, live):
-    ingest_lines(Session, surge_lines, source="t", policy=build_policy(SETTINGS, live))
+    policy = build_policy(SETTINGS, live)
+    ingest_lines(Session, surge_lines, source="t", policy=policy, batch_size=BATCH)
     return Session
 
 
@@ -55,8 +57,8 @@ def direct_hits(lines, ruleset):
     policy = build_policy(SETTINGS, ruleset)
     counts: dict[str, int] = {}
     posts = [parse_line(line) for line in lines]
-    for start in range(0, len(posts), 512):  # the batches ingest used, so clusters agree
-        for v in moderate_batch(posts[start : start + 512], policy=policy):
+    for start in range(0, len(posts), BATCH):  # the batches ingest used, so clusters agree
+        for v in moderate_batch(posts[start : start + BATCH], policy=policy):
             for h in v.hits:
                 counts[h.rule_id] = counts.get(h.rule_id, 0) + 1
     return counts
@@ -77,6 +79,19 @@ def test_backtest_counts_match_scoring_the_posts_with_the_draft_directly(
     assert changed["welcome_review_v1"].change == "new"
     assert changed["welcome_review_v1"].newly_flagged_count == expected["welcome_review_v1"] > 0
     assert changed["spam_score_new_account_v1"].change == "removed"  # retired in the draft
+
+
+def test_a_backtest_streams_the_window_chunk_by_chunk(
+    stored, surge_lines, draft, live, monkeypatch
+):
+    with stored() as s:
+        whole = backtest(s, draft, live, since=SINCE)
+    monkeypatch.setattr("db.backtest.CHUNK", 1_000)
+    seen: list[tuple[int, int]] = []
+    with stored() as s:
+        chunked = backtest(s, draft, live, since=SINCE, progress=lambda *p: seen.append(p))
+    assert seen == [(1_000, 3_000), (2_000, 3_000), (3_000, 3_000)]
+    assert (chunked.hits, chunked.rules) == (whole.hits, whole.rules)
 
 
 def test_precision_and_approved_share_come_from_moderator_decisions(stored, draft, live):
