@@ -14,8 +14,6 @@ the artifact stores as a plain npz array (no pickle). See `moderation.hashing` f
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import NamedTuple
@@ -25,13 +23,10 @@ import scipy.sparse as sp
 
 from moderation import hashing
 from moderation.cues import CUE_NAMES, cue_matrix
-from moderation.hashing import SEP
+from moderation.normalise import fold_joined
 
-__all__ = ["CUE_NAMES", "Blocks", "FeatureSpec", "Featurizer", "chunks", "fold_joined", "stack"]
+__all__ = ["CUE_NAMES", "Blocks", "FeatureSpec", "Featurizer", "chunks", "stack"]
 
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
-# Runs of whitespace other than a single space (single spaces, the common case, stay untouched).
-_SPACES = re.compile(r" \s+|[^\S ]\s*")
 # Posts hashed together. The hasher's arrays grow with the characters of a chunk (~150 bytes per
 # character at the peak), so a chunk also ends at CHUNK_CHARS: a batch of 2,048 posts of 10,000
 # characters each would otherwise take several GB at once.
@@ -74,18 +69,6 @@ class FeatureSpec:
             sublinear_tf=bool(data.get("sublinear_tf", True)),
             fold_digits=bool(data.get("fold_digits", False)),
         )
-
-
-def fold_joined(texts: Sequence[str]) -> tuple[list[str], str]:
-    """(raw texts without NUL, their `fold`ed forms joined with SEP), folding the batch at once.
-
-    Equals `SEP.join(fold(t) for t in texts)`: NFKC, casefold and the character deletions act per
-    character, and NUL is a starter that nothing composes with, so posts cannot affect each other.
-    """
-    raw = [t.replace(SEP, "") for t in texts] if any(SEP in t for t in texts) else list(texts)
-    text = unicodedata.normalize("NFKC", SEP.join(raw))
-    text = _SPACES.sub(" ", _ZERO_WIDTH.sub("", text).casefold())
-    return raw, text.replace(" " + SEP, SEP).replace(SEP + " ", SEP).strip(" ")
 
 
 class Blocks(NamedTuple):
@@ -190,12 +173,5 @@ def document_frequency_idf(counts: sp.csr_matrix) -> np.ndarray:
 
 
 def chunks(texts: Sequence[str]) -> Iterator[Sequence[str]]:
-    """Consecutive slices of at most CHUNK posts and about CHUNK_CHARS characters (a single
-    longer post is a chunk of its own); an empty batch is one empty chunk."""
-    start, chars = 0, 0
-    for i, text in enumerate(texts):
-        if i > start and (i - start >= CHUNK or chars + len(text) > CHUNK_CHARS):
-            yield texts[start:i]
-            start, chars = i, 0
-        chars += len(text)
-    yield texts[start:]
+    """The batch in slices of at most CHUNK posts and about CHUNK_CHARS characters."""
+    return (texts[s] for s in hashing.bounded_slices(texts, CHUNK, CHUNK_CHARS))

@@ -23,10 +23,12 @@ The output is (row, bucket) pairs, one per n-gram occurrence; `moderation.featur
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-SEP = "\x00"
+from moderation.normalise import SEP
+
 _SPACE = 32
 _BASE = 0x100000001B3  # odd, so invertible modulo 2^64
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio multiplier: high bits depend on every bit
@@ -58,6 +60,22 @@ def codepoints(joined: str) -> np.ndarray:
 def row_of_position(cps: np.ndarray) -> np.ndarray:
     """Post index of every position; a separator belongs to the post that follows it."""
     return np.cumsum(cps == 0) - 1
+
+
+def bounded_slices(texts: Sequence[str], max_posts: int, max_chars: int) -> Iterator[slice]:
+    """Consecutive slices of at most `max_posts` texts and about `max_chars` characters (a single
+    longer text is a slice of its own); an empty batch is one empty slice.
+
+    A batch's hashing arrays grow with its characters, so the vectorised passes (featurisation,
+    near-duplicate signatures) work slice by slice: very long posts cannot take GBs at once.
+    """
+    start, chars = 0, 0
+    for i, text in enumerate(texts):
+        if i > start and (i - start >= max_posts or chars + len(text) > max_chars):
+            yield slice(start, i)
+            start, chars = i, 0
+        chars += len(text)
+    yield slice(start, len(texts))
 
 
 def _powers(base: int, n: int) -> np.ndarray:

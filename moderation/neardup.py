@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from moderation.hashing import bounded_slices
 from moderation.normalise import fold
 from moderation.types import Cluster, Post
 
@@ -28,8 +29,8 @@ _MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
 _EMPTY = np.iinfo(np.uint64).max  # the signature of a text with no shingles
 _TWO_CHARS = np.uint64(0xFFFFFFFFFFFFFFFF ^ 0x1FFFFF)  # drop the third code point
 _ONE_CHAR = np.uint64(0xFFFFFFFFFFFFFFFF ^ ((1 << 42) - 1))  # keep only the first
-_KEY_MUL = np.uint64(0x9E3779B97F4A7C15)
-CHUNK_CHARS = 1_000_000  # odd: multiplying by it is a bijection on uint64
+_KEY_MUL = np.uint64(0x9E3779B97F4A7C15)  # odd: multiplying by it is a bijection on uint64
+CHUNK_CHARS = 1_000_000  # characters signed at once (`hashing.bounded_slices`)
 
 
 def signature_text(text: str) -> str:
@@ -83,15 +84,8 @@ class NearDuplicateIndex:
         """MinHash signatures, (texts, bands*rows) uint64, for a whole batch at once."""
         keys = [signature_text(t) for t in texts]
         out = np.full((len(texts), len(self._mul)), np.iinfo(np.uint64).max, dtype=np.uint64)
-        # Slices of at most ~CHUNK_CHARS characters: the shingle arrays grow with a slice's
-        # characters, and a batch of very long posts would otherwise need GBs at once.
-        start, chars = 0, 0
-        for i, key in enumerate(keys):
-            if i > start and chars + len(key) > CHUNK_CHARS:
-                self._sign(keys[start:i], out[start:i])
-                start, chars = i, 0
-            chars += len(key)
-        self._sign(keys[start:], out[start:])
+        for part in bounded_slices(keys, len(keys), CHUNK_CHARS):
+            self._sign(keys[part], out[part])  # `out[part]` is a view: written in place
         return out
 
     def _sign(self, keys: Sequence[str], out: np.ndarray) -> None:

@@ -10,9 +10,9 @@ import pytest
 
 from moderation import hashing
 from moderation.cues import _PATTERNS, CUE_NAMES, RUN_CUES, compile_cue, cue_matrix
-from moderation.features import FeatureSpec, Featurizer, chunks, fold_joined
+from moderation.features import FeatureSpec, Featurizer, chunks
 from moderation.hashing import SEP
-from moderation.normalise import fold
+from moderation.normalise import fold, fold_joined
 
 SPEC = FeatureSpec(char_features=2**12, char_ngrams=(1, 5), word_features=2**10)
 TEXTS = [
