@@ -66,6 +66,20 @@ def running_dashboard(env: dict[str, str]) -> Iterator[str]:
         server.wait(timeout=20)
 
 
+@contextmanager
+def chromium_page(height: int) -> Iterator[Any]:
+    """A 1,400-pixel-wide page in headless Chromium with 30 s timeouts; the browser closes after."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": height})
+            page.set_default_timeout(30_000)
+            yield page
+        finally:
+            browser.close()
+
+
 def log_in(page: Any, url: str, name: str) -> None:
     page.goto(url)
     page.get_by_role("textbox", name="Name").fill(name)

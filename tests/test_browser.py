@@ -9,15 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import (
-    ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    ROOT,
-    fill_surge,
-    log_in,
-    running_dashboard,
-)
+from tests.browser import ARTIFACTS, ROOT, chromium_page, fill_surge, log_in, running_dashboard
 
 pytestmark = pytest.mark.browser
 NOTE = "sells followers, seen in the wave"
@@ -33,11 +25,7 @@ def dashboard(tmp_path: Path) -> Iterator[str]:
 
 
 def test_log_in_claim_remove_with_a_note_next_and_audit(dashboard: str, tmp_path: Path) -> None:
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(30_000)
+    with chromium_page(1000) as page:
         log_in(page, dashboard, "mia")
 
         page.get_by_role("button", name="Claim next").click()
@@ -58,16 +46,11 @@ def test_log_in_claim_remove_with_a_note_next_and_audit(dashboard: str, tmp_path
         with page.expect_download() as download:
             page.get_by_role("button", name="Download CSV").click()
         csv_text = Path(download.value.path()).read_text()
-        browser.close()
     assert NOTE in csv_text and ",mia,remove," in csv_text
 
 
 def test_an_engineer_sees_the_surge_page_with_its_charts(dashboard: str) -> None:
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1400})
-        page.set_default_timeout(30_000)
+    with chromium_page(1400) as page:
         log_in(page, dashboard, "eve")
         page.get_by_role("link", name="Surge").click()
         page.get_by_text("Posts / min").first.wait_for()
@@ -76,6 +59,5 @@ def test_an_engineer_sees_the_surge_page_with_its_charts(dashboard: str) -> None
         review_links = page.get_by_role("link", name="Review").count()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "surge_page.png"), full_page=True)
-        browser.close()
     assert charts >= 3
     assert review_links == 0  # engineers watch the surge; they do not review

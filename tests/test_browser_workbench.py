@@ -13,7 +13,7 @@ import pytest
 
 from db import workbench
 from db.engine import make_sessionmaker
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, fill_surge, log_in, running_dashboard
+from tests.browser import ROOT, chromium_page, fill_surge, log_in, running_dashboard
 
 pytestmark = pytest.mark.browser
 # The first live version, deployed before the browser opens, so there is one to roll back to.
@@ -42,12 +42,8 @@ def dashboard(tmp_path: Path) -> Iterator[str]:
 def test_edit_error_fix_backtest_deploy_as_shadow_and_roll_back(
     dashboard: str, tmp_path: Path
 ) -> None:
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1200})
-        page.set_default_timeout(30_000)
-
+    playwright = pytest.importorskip("playwright.sync_api")  # for `expect`
+    with chromium_page(1200) as page:
         log_in(page, dashboard, "mia")
         page.get_by_role("link", name="Review").wait_for()
         assert page.get_by_role("link", name="Rules workbench").count() == 0
@@ -78,7 +74,6 @@ def test_edit_error_fix_backtest_deploy_as_shadow_and_roll_back(
         page.get_by_text("shadow: follower_selling_v1").wait_for()
         page.get_by_role("button", name="Roll back to").first.click()
         page.get_by_text("rollback", exact=True).first.wait_for()
-        browser.close()
     with make_sessionmaker(f"sqlite:///{tmp_path / 'ui.db'}")() as s:
         history = workbench.deployments(s)
     assert [(d.kind, d.mode) for d in history] == [
