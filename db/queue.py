@@ -22,6 +22,7 @@ from typing import Any, NoReturn, cast
 from sqlalchemy import (
     ColumnElement,
     DateTime,
+    Row,
     Table,
     insert,
     literal,
@@ -123,7 +124,7 @@ def claim_next(
     if row is None:
         authorize(session, reviewer, permission)  # Forbidden, or else the queue is empty
         return None
-    return Claim(row.id, row.post_id, row.queue, _aware(row.claim_expires_at))
+    return _claim(row)
 
 
 def decide(
@@ -191,7 +192,7 @@ def decide_and_claim_next(
     if row.id is None:
         authorize(session, actor, permission)  # Forbidden, or else the queue is empty
         return row.event_id, None
-    return row.event_id, Claim(row.id, row.post_id, row.queue, _aware(row.claim_expires_at))
+    return row.event_id, _claim(row)
 
 
 # Escalations reopen the item elsewhere (a second INSERT); a skipped item is open again, and
@@ -212,6 +213,11 @@ def _permission_for(queue: str) -> Permission:
 def claimable_by(actor: str, now: datetime) -> ColumnElement[bool]:
     """Items nobody else holds a live claim on (what a bulk action by `actor` may take)."""
     return or_(claimable(literal(now, DateTime(timezone=True))), QueueItemRow.claimed_by == actor)
+
+
+def _claim(row: Row[Any]) -> Claim:
+    """The claim a CLAIM-shaped row (id, post_id, queue, claim_expires_at) hands out."""
+    return Claim(row.id, row.post_id, row.queue, _aware(row.claim_expires_at))
 
 
 def _aware(at: datetime) -> datetime:

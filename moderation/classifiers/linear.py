@@ -3,8 +3,8 @@
 The artifact is two files in the models folder the edge hands in:
 
     linear.v2.json   feature spec, heads, Platt calibration, thresholds, metrics
-    linear.v2.npz    sparse weights per head (indices + float16 values) and the idf arrays;
-                     loaded with allow_pickle=False
+    linear.v2.npz    one dense float16 weight array per head (near-zero weights zeroed) and
+                     the idf arrays; loaded with allow_pickle=False
 
 A label's probability is its head's. For Han-script posts spam is max(n-gram head, cue-only
 head): the n-gram head has never seen Chinese spam, so a Chinese spam post is judged by its
