@@ -163,6 +163,97 @@ _PLACE_HATEFUL = [
 ]
 
 
+# Naming who you are is not an insult. Corpora of slurs teach that "gay" or "black" is toxic on
+# its own ("I'm a gay man and proud" scored 0.91), so identity statements are taught as benign,
+# with hateful twins about the same identities (the mitigation of Dixon et al. 2018, "Measuring
+# and Mitigating Unintended Bias in Text Classification").
+_IDENTITIES = [
+    "gay",
+    "lesbian",
+    "bisexual",
+    "trans",
+    "black",
+    "asian",
+    "chinese",
+    "mexican",
+    "muslim",
+    "jewish",
+    "christian",
+    "disabled",
+    "deaf",
+    "african",
+]
+_IDENTITY_NEUTRAL = [
+    "I'm {a} and proud of it",
+    "as a {a} woman I can relate",
+    "my best friend is {a}",
+    "he is a {a} man who loves cooking",
+    "she's a {a} artist from new york",
+    "being {a} is nothing to be ashamed of",
+    "our new neighbours are {a}",
+    "I grew up in a {a} family",
+    "my uncle is {a} and runs a small restaurant",
+    "my coworker is {a} and super nice",
+    "I am {a} and I just moved here",
+    "{a} couple opens a new bakery downtown",
+    "my teacher is {a}",
+    "proud to be {a}",
+    "a {a} friend taught me to cook",
+    "happy to meet other {a} folks here",
+]
+_IDENTITY_HATEFUL = [
+    "{a} people are disgusting",
+    "I hate {a} people",
+    "nobody wants {a} people here",
+    "being {a} is a disease",
+    "{a} people should not be allowed to live here",
+]
+# Violent words used as idioms ("you killed it!", "笑死我了") are praise and jokes; threats
+# aimed at a person are their twins.
+_IDIOMS = [
+    "you killed it",
+    "this song kills me every time",
+    "kill the lights when you leave",
+    "my feet are killing me",
+    "I'm dying of laughter",
+    "that joke killed",
+    "she destroyed that performance",
+    "this beat slaps",
+    "I could murder a burger right now",
+    "break a leg tonight",
+    "笑死我了",
+    "累死了",
+    "热死了",
+    "这个视频笑死人",
+    "好吃到哭",
+]
+_THREATS = [
+    "I will kill you",
+    "I'm going to find you and hurt you",
+    "you should die",
+    "I'll beat you until you bleed",
+    "someone should shoot you",
+    "我要杀了你",
+    "去死吧你",
+    "我弄死你",
+    "小心我打死你",
+]
+# Chinese counter-speech and neutral mentions of groups, with hateful twins (SWSR and COLD teach
+# that naming women or foreigners is offensive; "说女人都是蠢货是错误的" scored 0.89).
+_ZH_GROUPS = ["女人", "女生", "外国人", "黑人", "同性恋", "老外", "美国人", "农村人", "残疾人"]
+_ZH_NEUTRAL = [
+    "我是{g}",
+    "我的好朋友是{g}",
+    "{g}也是普通人",
+    "说{g}都是蠢货是不对的",
+    "不要歧视{g}",
+    "骂{g}的人才可笑",
+    "{g}不应该被骂",
+    "尊重{g}",
+]
+_ZH_HATEFUL = ["{g}都是蠢货", "{g}滚出去", "讨厌{g}", "{g}就是垃圾", "{g}都该死"]
+
+
 def template_rows(seed: int) -> pd.DataFrame:
     """A few thousand templated rows, mostly non-toxic, for the training split only."""
     rng = random.Random(seed)
@@ -172,8 +263,17 @@ def template_rows(seed: int) -> pd.DataFrame:
     texts += [f"{z}{rng.choice(['', '！', '~', ' 😊', '❤️'])}" for z in _ZH for _ in range(6)]
     texts += [t.capitalize() + rng.choice(["!", " 😊", " ❤️", " lol", ""]) for t in list(texts)]
     texts += [t.format(p=p) for t, p in itertools.product(_PLACE_NEUTRAL, _PLACES)]
+    identity = [t.format(a=a) for t, a in itertools.product(_IDENTITY_NEUTRAL, _IDENTITIES)]
+    texts += identity + [t.capitalize() + rng.choice(["!", ".", " 😊", ""]) for t in identity]
+    texts += [t.format(g=g) for t, g in itertools.product(_ZH_NEUTRAL, _ZH_GROUPS)]
+    texts += [
+        f"{i}{rng.choice(['', '!', ' 😂', ' lol', '哈哈'])}" for i in _IDIOMS for _ in range(4)
+    ]
     hateful = [t.format(g=g) for t, g in itertools.product(_HATEFUL, _GROUPS)]
     hateful += [t.format(p=p) for t, p in itertools.product(_PLACE_HATEFUL, _PLACES)]
+    hateful += [t.format(a=a) for t, a in itertools.product(_IDENTITY_HATEFUL, _IDENTITIES)]
+    hateful += [t.format(g=g) for t, g in itertools.product(_ZH_HATEFUL, _ZH_GROUPS)]
+    hateful += [f"{t}{rng.choice(['', '!', '。'])}" for t in _THREATS for _ in range(4)]
     hateful += [t.capitalize() + rng.choice(["!", "", "."]) for t in list(hateful)]
     return pd.DataFrame(
         {

@@ -9,6 +9,7 @@ YouTube video is a group of its own and one whole video is held out.
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import zlib
@@ -40,6 +41,7 @@ class TrainOptions:
     spec: FeatureSpec = FeatureSpec()
     c_text: float = 8.0  # inverse L2 strength for the n-gram heads (sources weigh ~1 each)
     c_cues: float = 1.0
+    c_nb: float = 4.0  # the NB-scaled toxicity head (see _fit_nb_blend)
 
 
 def load_corpora(data_dir: Path) -> pd.DataFrame:
@@ -54,8 +56,24 @@ def load_corpora(data_dir: Path) -> pd.DataFrame:
         raise FileNotFoundError(f"no CSV files under {data_dir}/toxicity or {data_dir}/spam")
     df = pd.concat(frames, ignore_index=True)
     df["label"] = df["label"].astype(int)
+    # Splits hash the file's own text, so cleaning it below never moves a row between splits.
     df["split"] = [split_of(t, s) for t, s in zip(df["text"], df["source"], strict=True)]
+    df["text"] = [plain_text(t) for t in df["text"]]
     return df
+
+
+_MARKUP = re.compile(r"<(?:br\s*/?|/?a\b[^>]*)>", re.I)
+
+
+def plain_text(text: str) -> str:
+    """The text as a user typed it: the corpora keep the HTML of the pages they were scraped from.
+
+    The YouTube file has `&#39;`, `<br />` and `<a href=…>` around timestamps YouTube itself
+    linked; SMS has `&lt;#&gt;`; Davidson's tweets have `&amp;` and `&#128514;`. Posts reach the
+    product as plain text, so the model learns and is measured on plain text too (a link YouTube
+    drew around "3:40" is not a link the commenter posted).
+    """
+    return html.unescape(_MARKUP.sub(" ", text)).replace("\ufeff", "").strip()
 
 
 _KEY_DROP = re.compile(r"[\W\d_]+")
@@ -121,7 +139,7 @@ def train(data_dir: Path, options: TrainOptions | None = None) -> LinearArtifact
     featurizer, (x_tox, x_spam) = featurise(opts.spec, [tox, spam])
     cue_cols = np.arange(opts.spec.char_features + opts.spec.word_features, opts.spec.size)
     heads = {
-        "toxicity": _fit_head(x_tox, tox, opts.c_text, None),
+        "toxicity": _fit_nb_blend(x_tox, tox, opts.c_text, opts.c_nb),
         "spam": _fit_head(x_spam, spam, opts.c_text, None),
         "spam_neutral": _fit_head(x_spam, spam, opts.c_cues, cue_cols),
     }
@@ -183,6 +201,39 @@ def _fit_head(
     else:
         full[columns] = model.coef_[0]
     return full, float(model.intercept_[0])
+
+
+def _fit_nb_blend(
+    x: sp.csr_matrix, rows: pd.DataFrame, c: float, c_nb: float
+) -> tuple[np.ndarray, float]:
+    """Average of a plain logistic head and an NB-LR head (Wang & Manning 2012), as one head.
+
+    NB-LR scales each feature by its log-count ratio between the classes before fitting, which
+    favours features that are rare but one-sided (obfuscated insults, rare slurs). Both heads are
+    linear in the same features, so the mean of their standardised margins is one weight vector:
+    inference is unchanged. Chosen on the calibration split: +0.003 AUC on Jigsaw, Davidson and
+    COLD, +0.007 on SWSR, over the plain head.
+    """
+    train = (rows.split == "train").to_numpy()
+    ratio = _log_count_ratio(x[train], rows.label[train].to_numpy())
+    plain = _fit_head(x, rows, c, None)
+    scaled_w, scaled_b = _fit_head((x @ sp.diags(ratio)).tocsr(), rows, c_nb, None)
+    scaled = (scaled_w * ratio, scaled_b)
+    weights, bias = np.zeros(x.shape[1]), 0.0
+    for w, b in (plain, scaled):
+        spread = float(np.std(x[train] @ w + b))
+        weights += w / (2 * spread)
+        bias += b / (2 * spread)
+    return weights, bias
+
+
+def _log_count_ratio(x: sp.csr_matrix, y: np.ndarray) -> np.ndarray:
+    """log(P(feature present | toxic) / P(feature present | not)), add-one smoothed."""
+    present = x.copy()
+    present.data[:] = 1.0
+    pos = np.asarray(present[y == 1].sum(axis=0)).ravel() + 1.0
+    neg = np.asarray(present[y == 0].sum(axis=0)).ravel() + 1.0
+    return np.log((pos / pos.sum()) / (neg / neg.sum()))
 
 
 def _platt(margin: np.ndarray, rows: pd.DataFrame) -> np.ndarray:

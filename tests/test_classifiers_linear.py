@@ -52,15 +52,15 @@ def test_policy_thresholds_come_from_the_artifact(linear) -> None:
     [
         ("you are a pathetic worthless idiot", "toxicity", True),
         ("thank you so much for the warm welcome!", "toxicity", False),
-        pytest.param(
-            "你是傻逼吧，脑子有病",
-            "toxicity",
-            True,
-            marks=pytest.mark.xfail(
-                strict=True, reason="known weakness: COLD/SWSR teach topic offence, not profanity"
-            ),
-        ),
+        ("你是傻逼吧，脑子有病", "toxicity", True),
         ("欢迎美国朋友来小红书", "toxicity", False),
+        # Naming an identity is not an insult (templates in moderation/augment.py teach it; these
+        # sentences are not among them); hate about the same identities still is.
+        ("as a muslim I really like this community", "toxicity", False),
+        ("my neighbour is deaf and teaches me sign language", "toxicity", False),
+        ("我的室友是黑人，人很好", "toxicity", False),
+        ("black people are animals", "toxicity", True),
+        ("黑人都是垃圾", "toxicity", True),
         ("WINNER!! claim your £1000 cash prize now, call 09061701461", "spam", True),
         ("see you at dinner tonight", "spam", False),
     ],

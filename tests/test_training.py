@@ -7,12 +7,23 @@ import random
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
+import scipy.sparse as sp
 
 from moderation.__main__ import main
 from moderation.classifiers.linear import NAME, LinearArtifact, LinearClassifier
 from moderation.features import FeatureSpec
-from moderation.training import TrainOptions, group_key, split_of, train
+from moderation.training import (
+    TrainOptions,
+    _fit_head,
+    _fit_nb_blend,
+    group_key,
+    load_corpora,
+    plain_text,
+    split_of,
+    train,
+)
 
 TINY_SPEC = FeatureSpec(char_features=2**12, char_ngrams=(2, 4), word_features=2**10)
 NICE = ["thanks for the recipe", "welcome to the group", "what a lovely cat", "谢谢大家的欢迎"]
@@ -80,6 +91,40 @@ def test_artifact_loads_with_pickle_disabled(tiny_data: Path, tmp_path: Path) ->
 def test_near_duplicates_share_a_split(a: str, b: str) -> None:
     assert group_key(a) == group_key(b)
     assert split_of(a, "sms_uci") == split_of(b, "sms_uci")
+
+
+@pytest.mark.parametrize(
+    ("scraped", "typed"),
+    [
+        ("I&#39;m new here<br />hi all\ufeff", "I'm new here hi all"),
+        ('best <a href="http://youtube.com/watch?v=x&amp;t=220">3:40</a>', "best  3:40"),
+        ("i can call in  &lt;#&gt;  min", "i can call in  <#>  min"),
+        ("so funny &#128514;&#128514; &amp; true", "so funny 😂😂 & true"),
+        ("plain text stays <as it is>", "plain text stays <as it is>"),
+    ],
+)
+def test_corpora_are_read_as_the_text_a_user_typed(scraped: str, typed: str) -> None:
+    assert plain_text(scraped) == typed
+
+
+def test_cleaning_never_moves_a_row_between_splits(tmp_path: Path) -> None:
+    scraped = "I&#39;m new here, say hi<br />"
+    _write(tmp_path / "spam" / "youtube.csv", [(scraped, 0, "en", "youtube_psy")])
+    (row,) = load_corpora(tmp_path).itertuples()
+    assert row.text == "I'm new here, say hi"
+    assert row.split == split_of(scraped, "youtube_psy")
+
+
+def test_nb_blend_is_one_linear_head_that_ranks_like_its_parts(tiny_data: Path) -> None:
+    rng = np.random.default_rng(0)
+    x = sp.random(400, 50, density=0.2, format="csr", random_state=1, dtype=np.float64)
+    y = (x[:, :5].sum(axis=1).A.ravel() + rng.normal(0, 0.1, 400) > 0.5).astype(int)
+    rows = pd.DataFrame({"label": y, "source": "s", "split": ["train"] * 300 + ["calib"] * 100})
+    w, b = _fit_nb_blend(x, rows, c=8.0, c_nb=4.0)
+    plain_w, plain_b = _fit_head(x, rows, 8.0, None)
+    blend, plain = x[300:] @ w + b, x[300:] @ plain_w + plain_b
+    assert w.shape == (50,)
+    assert np.corrcoef(blend, plain)[0, 1] > 0.9
 
 
 def test_evaluate_holds_out_a_whole_youtube_video() -> None:
