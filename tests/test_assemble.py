@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 
 from moderation.pipeline import Policy, moderate
 from moderation.types import Action, Author, Post
+from tests.conftest import REPO
+
+PROBES = REPO / "bench" / "data" / "functional_probes.csv"
 
 
 def post(text: str, links: tuple[str, ...] = ()) -> Post:
@@ -57,3 +62,22 @@ def test_a_spam_score_alone_is_recorded_but_does_not_flag(policy: Policy) -> Non
     verdict = moderate(post("follow me please! I post videos every day"), policy=policy)
     assert verdict.scores["spam"] > 0.8
     assert verdict.action is Action.ALLOW
+
+
+def _probes(*categories: str) -> list[str]:
+    with PROBES.open(newline="") as f:
+        return [row["text"] for row in csv.DictReader(f) if row["category"] in categories]
+
+
+# bench/functional_report.py prints the whole table; these are the categories the shipped policy
+# gets all right, kept right. Negation, counter-speech and English identity statements are known
+# weaknesses of a bag-of-n-grams model (see the model card) and are measured, not asserted.
+@pytest.mark.parametrize("text", _probes("threat", "insult"))
+def test_every_threat_and_insult_probe_is_flagged(policy: Policy, text: str) -> None:
+    assert moderate(post(text), policy=policy).action is not Action.ALLOW
+
+
+@pytest.mark.parametrize("text", _probes("idiom", "newcomer"))
+def test_every_idiom_and_newcomer_probe_is_allowed(policy: Policy, text: str) -> None:
+    verdict = moderate(post(text), policy=policy)
+    assert verdict.action is Action.ALLOW, verdict.reasons
