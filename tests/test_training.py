@@ -18,6 +18,7 @@ from moderation.training import (
     TrainOptions,
     _fit_head,
     _fit_nb_blend,
+    _log_count_ratio,
     group_key,
     load_corpora,
     plain_text,
@@ -115,16 +116,19 @@ def test_cleaning_never_moves_a_row_between_splits(tmp_path: Path) -> None:
     assert row.split == split_of(scraped, "youtube_psy")
 
 
-def test_nb_blend_is_one_linear_head_that_ranks_like_its_parts(tiny_data: Path) -> None:
+def test_nb_blend_is_one_weight_vector_equal_to_the_mean_of_its_two_heads() -> None:
     rng = np.random.default_rng(0)
     x = sp.random(400, 50, density=0.2, format="csr", random_state=1, dtype=np.float64)
     y = (x[:, :5].sum(axis=1).A.ravel() + rng.normal(0, 0.1, 400) > 0.5).astype(int)
     rows = pd.DataFrame({"label": y, "source": "s", "split": ["train"] * 300 + ["calib"] * 100})
     w, b = _fit_nb_blend(x, rows, c=8.0, c_nb=4.0)
-    plain_w, plain_b = _fit_head(x, rows, 8.0, None)
-    blend, plain = x[300:] @ w + b, x[300:] @ plain_w + plain_b
+    ratio = _log_count_ratio(x[:300], y[:300])
+    scaled = (x @ sp.diags(ratio)).tocsr()
+    heads = [(x, *_fit_head(x, rows, 8.0, None)), (scaled, *_fit_head(scaled, rows, 4.0, None))]
+    margins = [m @ hw + hb for m, hw, hb in heads]
+    expected = sum(m / (2 * np.std(m[:300])) for m in margins)
     assert w.shape == (50,)
-    assert np.corrcoef(blend, plain)[0, 1] > 0.9
+    np.testing.assert_allclose(x @ w + b, expected, rtol=1e-9, atol=1e-9)
 
 
 def test_evaluate_holds_out_a_whole_youtube_video() -> None:
