@@ -1,0 +1,66 @@
+"""Held-out metrics: AUC with its DeLong interval, rates at the artifact's thresholds."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from moderation.evaluation import SourceMetrics, _metrics, auc_with_ci, render_sources
+
+
+class Thresholds:
+    thresholds = {"toxicity": {"review": 0.5, "remove": 0.9}}
+
+
+def test_delong_interval_of_a_hand_worked_case() -> None:
+    # Positives 0.35 and 0.8 beat 1/2 and 2/2 negatives; negatives 0.1 and 0.4 lose to 2/2 and
+    # 1/2 positives: variance = var(.5, 1)/2 + var(1, .5)/2 = 0.125, half-width 1.96·√0.125.
+    auc, low, high = auc_with_ci(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))
+    assert auc == pytest.approx(0.75)
+    assert high == 1.0  # clipped
+    assert low == pytest.approx(0.75 - 1.959964 * math.sqrt(0.125))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_auc_matches_scikit_learn_and_its_interval_narrows_with_more_rows(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    widths = []
+    for n in (200, 2000):
+        y = rng.integers(0, 2, n)
+        s = y + rng.normal(0, 1.0, n)
+        auc, low, high = auc_with_ci(y, s)
+        assert auc == pytest.approx(roc_auc_score(y, s))
+        assert low < auc < high
+        widths.append(high - low)
+    assert widths[1] < widths[0] / 2
+
+
+def test_ties_count_half_as_in_scikit_learn() -> None:
+    y, s = np.array([0, 1, 0, 1, 1]), np.array([0.5, 0.5, 0.2, 0.9, 0.5])
+    assert auc_with_ci(y, s)[0] == pytest.approx(roc_auc_score(y, s))
+
+
+def test_source_metrics_read_rates_at_the_artifact_thresholds() -> None:
+    rows = pd.DataFrame({"label": [1, 1, 1, 0, 0, 0, 0]})
+    scores = np.array([0.95, 0.6, 0.2, 0.92, 0.4, 0.1, 0.0])
+    m = _metrics(Thresholds(), "toxicity", "src", rows, scores)  # type: ignore[arg-type]
+    assert (m.rows, m.positives) == (7, 3)
+    assert (m.recall_review, m.recall_remove) == pytest.approx((2 / 3, 1 / 3))
+    assert (m.fpr_review, m.fpr_remove) == pytest.approx((1 / 4, 1 / 4))
+    assert m.auc_low <= m.auc <= m.auc_high
+
+
+def test_a_source_without_both_classes_has_no_auc() -> None:
+    rows = pd.DataFrame({"label": [0, 0, 0]})
+    m = _metrics(Thresholds(), "toxicity", "ham", rows, np.array([0.1, 0.6, 0.95]))  # type: ignore[arg-type]
+    assert math.isnan(m.auc) and math.isnan(m.auc_low)
+    assert m.fpr_review == pytest.approx(2 / 3)
+
+
+def test_the_table_shows_the_interval() -> None:
+    metric = SourceMetrics("spam", "sms", 10, 3, 0.9, 0.8, 0.97, 0.85, 0.5, 0.2, 0.01, 0.0)
+    assert "| 0.900 | 0.800–0.970 | 0.850 |" in render_sources([metric])
