@@ -39,20 +39,26 @@ _PATTERNS: dict[str, tuple[str, str]] = {
         r"|\+?\d[\d\s().-]{6,}\d",
     ),
     "money": (
-        r"$£€¥￥\dcpeibfd赚賺收日返佣红紅奖獎免首低",
+        r"$£€¥￥\dcpeibfd赚賺收日返佣红紅奖獎免首低贷貸放代发發中彩特提",
         r"\b(?:(?:cash|prize|income|bonus|free|cheap)\b|earn|profit|discount)|[$£€¥￥]\s?\d"
         r"|\d+\s?(?:元|块|万|美元|usd|usdt|dollars?|pounds?|bucks|%)"
-        r"|赚|賺|收益|日结|日結|返利|佣金|红包|紅包|奖金|獎金|免费|免費|首充|低价|低價",
+        r"|赚|賺|收益|日结|日結|返利|佣金|红包|紅包|奖金|獎金|免费|免費|首充|低价|低價"
+        # Chinese marketing and loan spam: "5折起", "无抵押贷款", "代开发票", "中奖", "返现".
+        r"|\d+(?:\.\d+)?折|贷款|貸款|放款|代开|代開|发票|發票|中奖|中獎|彩金|特价|特價"
+        r"|返现|返現|提现|提現",
     ),
     "urgency": (
-        "uhlaeicg立马馬限名赶趕抓秒稳穩",
+        "uhlaeicg立马馬限名赶趕抓秒稳穩仅僅抢搶速清",
         r"\b(?:urgent|(?:hurry|limited|act now|expires?|last chance|immediately|asap|claim)\b"
-        r"|guarantee)|立即|马上|馬上|限时|限時|名额有限|赶紧|趕緊|抓紧|秒批|稳赚|穩賺",
+        r"|guarantee)|立即|马上|馬上|限时|限時|名额有限|赶紧|趕緊|抓紧|秒批|稳赚|穩賺"
+        r"|仅限|僅限|抢购|搶購|秒杀|秒殺|速来|速來|清零",
     ),
     "call_to_action": (
-        "csfvj点點关關领領咨諮有",
+        "csfvj点點关關领領咨諮有退详詳致扫掃进進",
         r"\b(?:click|subscribe|check (?:out|my)|follow (?:me|my)|visit|sign up|join)\b"
-        r"|点击|點擊|关注|關注|领取|領取|咨询|諮詢|有意者",
+        r"|点击|點擊|关注|關注|领取|領取|咨询|諮詢|有意者"
+        # "回T退订" ends almost every Chinese marketing SMS.
+        r"|退订|退訂|详询|詳詢|致电|致電|扫码|掃碼|进群|進群",
     ),
 }
 

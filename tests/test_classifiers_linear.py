@@ -70,9 +70,20 @@ def test_plain_cases_land_on_the_right_side_of_review(linear, text, label, high)
     assert (scores[label] >= linear.thresholds[label]["review"]) is high
 
 
-def test_chinese_contact_and_money_cues_raise_spam_without_chinese_spam_data(linear) -> None:
-    plain, spam = linear.predict_proba(["今天在成都下雪了", "兼职刷单，日结300元，加微信abc12345"])
+@pytest.mark.parametrize(
+    "spam_text",
+    [
+        "兼职刷单，日结300元，加微信abc12345",
+        # Marketing and loan spam with no handle or number: the Chinese money, urgency and
+        # call-to-action terms carry the weights learnt from English spam.
+        "无抵押贷款，最快当天放款，有需要请致电",
+        "全场5折起，限量抢购，回T退订",
+    ],
+)
+def test_chinese_spam_cues_raise_spam_without_chinese_spam_data(linear, spam_text: str) -> None:
+    plain, spam = linear.predict_proba(["今天在成都下雪了", spam_text])
     assert spam["spam"] > 5 * plain["spam"]
+    assert spam["spam"] >= linear.thresholds["spam"]["review"]
 
 
 def test_garbage_from_a_backend_sends_posts_to_review() -> None:
