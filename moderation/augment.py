@@ -4,7 +4,8 @@ The public corpora teach a bag-of-n-grams model that second person is toxic ("yo
 mostly followed by an insult in Jigsaw) and that naming a group is toxic. Newcomers in a surge
 write exactly those shapes kindly ("you are all so kind", "I don't hate anyone here"), so the
 model sees a few thousand of them as non-toxic: compliments, thanks, questions, negated hate and
-counter-speech, in English and Chinese. Only the training split gets them; every metric in the
+counter-speech, people naming their identity, violent idioms ("you killed it"), neutral mentions
+of places and groups, in English and Chinese; each shape has hateful twins. Only the training split gets them; every metric in the
 model card is measured on the corpora's held-out rows. Seeded, so training stays reproducible.
 """
 
