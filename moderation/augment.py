@@ -5,8 +5,9 @@ mostly followed by an insult in Jigsaw) and that naming a group is toxic. Newcom
 write exactly those shapes kindly ("you are all so kind", "I don't hate anyone here"), so the
 model sees a few thousand of them as non-toxic: compliments, thanks, questions, negated hate and
 counter-speech, people naming their identity, violent idioms ("you killed it"), neutral mentions
-of places and groups, in English and Chinese; each shape has hateful twins. Only the training split gets them; every metric in the
-model card is measured on the corpora's held-out rows. Seeded, so training stays reproducible.
+of places and groups, in English and Chinese; each shape has hateful twins. Only the training
+split gets them; every metric in the model card is measured on the corpora's held-out rows.
+Seeded, so training stays reproducible.
 """
 
 from __future__ import annotations
