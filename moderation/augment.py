@@ -166,7 +166,7 @@ _PLACE_HATEFUL = [
 
 
 # Naming who you are is not an insult. Corpora of slurs teach that "gay" or "black" is toxic on
-# its own ("I'm a gay man and proud" scored 0.91), so identity statements are taught as benign,
+# its own ("I'm a gay man and proud" scored 0.90), so identity statements are taught as benign,
 # with hateful twins about the same identities (the mitigation of Dixon et al. 2018, "Measuring
 # and Mitigating Unintended Bias in Text Classification").
 _IDENTITIES = [
@@ -241,7 +241,7 @@ _THREATS = [
     "小心我打死你",
 ]
 # Chinese counter-speech and neutral mentions of groups, with hateful twins (SWSR and COLD teach
-# that naming women or foreigners is offensive; "说女人都是蠢货是错误的" scored 0.89).
+# that naming women or foreigners is offensive; "说女人都是蠢货是错误的" scored 0.90).
 _ZH_GROUPS = ["女人", "女生", "外国人", "黑人", "同性恋", "老外", "美国人", "农村人", "残疾人"]
 _ZH_NEUTRAL = [
     "我是{g}",
