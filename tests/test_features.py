@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from moderation import hashing
-from moderation.cues import _PATTERNS, CUE_NAMES, RUN_CUES, compile_cue, cue_matrix
+from moderation.cues import _PATTERNS, CUE_NAMES, PHONE, RUN_CUES, compile_cue, cue_matrix
 from moderation.features import FeatureSpec, Featurizer, chunks
 from moderation.hashing import SEP
 from moderation.normalise import fold, fold_joined
@@ -146,6 +146,7 @@ def reference_cues(raw: str) -> list[float]:
     text = fold(raw.replace(SEP, ""))
     counts = {name: len(re.findall(pattern, text)) for name, (_, pattern) in _PATTERNS.items()}
     counts |= {name: len(re.findall(pattern, text)) for name, pattern in RUN_CUES.items()}
+    counts["digit_run"] = len(re.findall(RUN_CUES["digit_run"], re.sub(PHONE, " ", text)))
     letters = len(re.findall("[A-Za-z]", raw))
     caps = len(re.findall("[A-Z]", raw)) / letters if letters >= 8 else 0.0
     row = {name: float(np.log1p(n)) for name, n in counts.items()}
@@ -211,3 +212,21 @@ def test_a_batch_is_hashed_in_chunks_bounded_by_posts_and_characters(
     monkeypatch.setattr("moderation.features.CHUNK_CHARS", 10)
     texts = ["x" * n for n in lengths]
     assert [[len(t) for t in chunk] for chunk in chunks(texts)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "contact", "digit_run"),
+    [
+        ("call 09061701461 now", True, False),  # a phone number is contact evidence, once
+        ("WhatsApp +1 693 298 5615", True, False),
+        ("your code is 482913", False, True),  # a run of digits that is no phone number
+        ("加微信abc12345", True, True),  # the handle's digits are not a phone number
+    ],
+)
+def test_phone_digits_count_as_contact_not_as_a_digit_run(
+    text: str, contact: bool, digit_run: bool
+) -> None:
+    raw, folded = fold_joined([text])
+    (row,) = cue_matrix(raw, folded)
+    assert bool(row[CUE_NAMES.index("contact")] > 0) is contact
+    assert bool(row[CUE_NAMES.index("digit_run")] > 0) is digit_run
