@@ -22,7 +22,6 @@ import numpy as np
 from moderation.hashing import DIGIT, SEP, WORD_CHAR
 
 PHONE = r"\+?\d[\d\s().-]{6,}\d"
-_PHONE = re.compile(PHONE)
 
 # name → (characters a match can start with, "" for no gate; pattern). Word alternatives share
 # one leading `\b` so that every branch starts with a literal, which `re` rejects in one compare.
@@ -83,6 +82,7 @@ def compile_cue(gate: str, pattern: str) -> re.Pattern[str]:
 
 
 _COMPILED = {name: compile_cue(*spec) for name, spec in _PATTERNS.items()}
+_PHONE = compile_cue(r"+\d", PHONE)
 
 CUE_NAMES = (
     "url",
