@@ -37,6 +37,9 @@ _PATTERNS: dict[str, tuple[str, str]] = {
         r"|(?:dm|inbox|message|text|call|txt|contact|msg)\s+(?:me|us|now))\b"
         r"|whats\s?app|telegram|wechat|weixin|snapchat|微\s*信|薇\s*信|威\s*信|维\s*信|v\s*信"
         r"|加\s*v|\+\s*v|扣\s*扣|賴|私\s*聊|私\s*信|联\s*系|聯\s*繫"
+        # "+薇", "加威" and "威❤" (a heart for 信), spellings rules/contacts.py also reads; not
+        # "加微" or "加维", which ordinary text has ("参加微博活动", "增加维生素").
+        r"|\+\s*[微薇威维]|加\s*[薇威]|[微薇威维]\s*[❤♥]"
         # A phone number is the same cue as a messenger handle: a way off-platform.
         r"|" + PHONE,
     ),

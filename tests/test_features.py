@@ -137,6 +137,7 @@ def test_gated_cue_patterns_find_what_the_plain_patterns_find(name: str) -> None
         "whatsapp me +1 555 201 3344, $500 cash prize, act now! click here",
         "dm me now 加 v 8888 日结 500元 限时 关注 有意者 20%",
         "全场5折起 8.8折 无抵押贷款 代开发票 中奖 抢购 仅限 清零 回t退订 详询 致电 扫码进群",
+        "想赚钱的+薇:abc12345 加威 xyz 威❤abcdefg 薇♥ 维 信",
     ]
     for text in texts:
         assert compile_cue(gate, pattern).findall(text) == plain.findall(text), text
