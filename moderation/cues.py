@@ -117,35 +117,32 @@ def cue_matrix(raw: Sequence[str], folded: str) -> np.ndarray:
     for name, pattern in _COMPILED.items():
         starts = [m.start() for m in pattern.finditer(folded)]
         out[:, _COL[name]] = np.bincount(np.searchsorted(seps, starts), minlength=n)
-    out[:, _COL["repeat"]] = _repeats(cps, n)
-    out[:, _COL["id_token"]] = _digit_runs_and_ids(cps, n)[1]
-    out[:, _COL["digit_run"]] = _digit_runs_and_ids(_without_phones(folded, cps), n)[0]
+    rows = np.cumsum(cps == 0)  # the post of each position
+    out[:, _COL["repeat"]] = _repeats(cps, rows, n)
+    out[:, _COL["digit_run"]] = _digit_runs(_digits_outside_phones(folded, cps), rows, n)
+    out[:, _COL["id_token"]] = _id_tokens(cps, rows, n)
     np.log1p(out, out=out)
     out[:, _COL["contact_and_money"]] = (out[:, _COL["contact"]] > 0) & (out[:, _COL["money"]] > 0)
     out[:, _COL["caps_ratio"]], out[:, _COL["exclamations"]] = _shape(raw)
     return out
 
 
-def _without_phones(folded: str, cps: np.ndarray) -> np.ndarray:
-    """The code points with every phone number's characters replaced by a space."""
-    spans = [m.span() for m in _PHONE.finditer(folded)]
-    if not spans:
-        return cps
-    out = cps.copy()
-    for start, end in spans:
-        out[start:end] = ord(" ")
-    return out
+def _digits_outside_phones(folded: str, cps: np.ndarray) -> np.ndarray:
+    """Which positions are digits, leaving out every phone number's characters."""
+    digits = DIGIT[cps]
+    for match in _PHONE.finditer(folded):
+        digits[match.start() : match.end()] = False
+    return digits
 
 
-def _repeats(cps: np.ndarray, n: int) -> np.ndarray:
+def _repeats(cps: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
     """Runs of one character repeated ≥ 4 times, per post (the regex `(.)\\1{3,}`)."""
     if not len(cps):
         return np.zeros(n)
     starts = np.flatnonzero(np.concatenate(([True], cps[1:] != cps[:-1])))
     lengths = np.diff(np.append(starts, len(cps)))
     keep = starts[(lengths >= 4) & (cps[starts] != 0)]
-    rows = np.cumsum(cps == 0)[keep]
-    return np.bincount(rows, minlength=n)
+    return np.bincount(rows[keep], minlength=n)
 
 
 def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -154,11 +151,14 @@ def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return edges[::2], edges[1::2] - edges[::2]
 
 
-def _digit_runs_and_ids(cps: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per post: runs of ≥ 5 digits, and words of ≥ 6 of [a-z0-9_] with a letter and a digit."""
-    rows = np.cumsum(cps == 0)
-    start, length = _runs(DIGIT[cps])
-    digit_runs = np.bincount(rows[start[length >= 5]], minlength=n)
+def _digit_runs(digits: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    """Per post: runs of ≥ 5 digits."""
+    start, length = _runs(digits)
+    return np.bincount(rows[start[length >= 5]], minlength=n)
+
+
+def _id_tokens(cps: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    """Per post: words of ≥ 6 of [a-z0-9_] with a letter and a digit."""
     start, length = _runs(WORD_CHAR[cps])
     ascii_word = (cps == 95) | ((cps >= 97) & (cps <= 122)) | ((cps >= 48) & (cps <= 57))
     counts = [
@@ -166,7 +166,7 @@ def _digit_runs_and_ids(cps: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray
         for m in (ascii_word, (cps >= 48) & (cps <= 57), (cps >= 97) & (cps <= 122))
     ]
     ids = (length >= 6) & (counts[0] == length) & (counts[1] > 0) & (counts[2] > 0)
-    return digit_runs, np.bincount(rows[start[ids]], minlength=n)
+    return np.bincount(rows[start[ids]], minlength=n)
 
 
 def _shape(raw: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
