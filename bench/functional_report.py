@@ -24,14 +24,19 @@ from moderation.types import Action, Author, Post
 PROBES = Path(__file__).with_name("data") / "functional_probes.csv"
 
 
+def read_probes() -> list[dict[str, str]]:
+    """Rows of `category, expect, lang, text`."""
+    with PROBES.open(newline="") as f:
+        return list(csv.DictReader(f))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--models", default="moderation/models")
     parser.add_argument("--rules", default="rules/policies")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every wrong verdict")
     args = parser.parse_args()
-    with PROBES.open(newline="") as f:
-        probes = list(csv.DictReader(f))
+    probes = read_probes()
     env = {"MODELS_DIR": args.models, "RULES_DIR": args.rules}
     policy = build_policy(Settings.from_env(env))
     review = policy.thresholds["toxicity"].review

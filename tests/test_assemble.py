@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-
 import pytest
 
+from bench.functional_report import read_probes
 from moderation.pipeline import Policy, moderate
 from moderation.types import Action, Author, Post
-from tests.conftest import REPO
-
-PROBES = REPO / "bench" / "data" / "functional_probes.csv"
 
 
 def post(text: str, links: tuple[str, ...] = ()) -> Post:
@@ -65,8 +61,7 @@ def test_a_spam_score_alone_is_recorded_but_does_not_flag(policy: Policy) -> Non
 
 
 def _probes(*categories: str) -> list[str]:
-    with PROBES.open(newline="") as f:
-        return [row["text"] for row in csv.DictReader(f) if row["category"] in categories]
+    return [row["text"] for row in read_probes() if row["category"] in categories]
 
 
 # bench/functional_report.py prints the whole table; these are the categories the shipped policy
