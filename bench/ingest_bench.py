@@ -90,13 +90,13 @@ def write_pack(folder: Path, rules: int) -> int:
     return len(load_ruleset(folder).rules)
 
 
-def settings_for(url: str, pack: Path) -> Settings:
+def settings_for(url: str, pack: Path, classifiers: str = "linear.v2") -> Settings:
     return Settings.from_env(
         {
             "DATABASE_URL": url,
             "RULES_DIR": str(pack),
             "MODELS_DIR": str(REPO / "moderation" / "models"),
-            "CLASSIFIERS": "linear.v2",
+            "CLASSIFIERS": classifiers,
         }
     )
 
@@ -192,10 +192,11 @@ def stage_times(settings: Settings, surge: Path, posts: int) -> dict[str, float]
     return {name: totals[name] / posts for name in STAGES}
 
 
-def sqlite_run(tmp: Path, surge: Path, jobs: int) -> Run:
+def sqlite_run(tmp: Path, surge: Path, jobs: int, classifiers: str = "linear.v2") -> Run:
     db = tmp / "run.db"
     try:
-        return ingest_once(settings_for(f"sqlite:///{db}", tmp / "pack"), surge, jobs)
+        settings = settings_for(f"sqlite:///{db}", tmp / "pack", classifiers)
+        return ingest_once(settings, surge, jobs)
     finally:
         for leftover in tmp.glob("run.db*"):
             leftover.unlink()
@@ -229,6 +230,11 @@ def main(argv: list[str] | None = None) -> int:
         help="skip the stage breakdown and the bert-base baseline (for the scaling figures)",
     )
     parser.add_argument("--quick", action="store_true", help="CI-sized: 2,000 posts, 1 run")
+    parser.add_argument(
+        "--classifiers",
+        default="linear.v2",
+        help="CLASSIFIERS for the SQLite runs, e.g. linear.v2,minilm.v1 (the opt-in cascade)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.posts, args.runs, args.bert_sample, args.jobs = 2_000, 1, 8, "1,2"
@@ -240,7 +246,9 @@ def main(argv: list[str] | None = None) -> int:
         rules = write_pack(tmp / "pack", args.rules)
         results: dict[int, list[Run]] = {}
         for jobs in jobs_list:
-            results[jobs] = [sqlite_run(tmp, surge, jobs) for _ in range(args.runs)]
+            results[jobs] = [
+                sqlite_run(tmp, surge, jobs, args.classifiers) for _ in range(args.runs)
+            ]
         pg = {}
         if args.postgres:
             pg = {j: postgres_run(tmp / "pack", surge, j, args.runs) for j in jobs_list}

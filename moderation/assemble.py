@@ -3,7 +3,9 @@
 Called at the edges (CLI, dashboard, workers); the pipeline itself only receives the result.
 Model-backed classifiers get their artifact folder (`settings.models_dir`) from here and nowhere
 else. Detoxify is optional: when its weights are absent the policy runs on the fast path and
-carries a notice the edge shows.
+carries a notice the edge shows. So is `minilm.v1` (its base weights come from a pip package).
+Slow backends stack in the order CLASSIFIERS names them: each refines what the stages before it
+left uncertain.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from moderation import classifiers
 from moderation.cascade import Cascade
+from moderation.classifiers.minilm import installed_base
 from moderation.config import Settings
 from moderation.errors import ModelNotAvailable
 from moderation.neardup import NearDuplicateIndex
@@ -31,7 +34,7 @@ KEYWORD_THRESHOLDS = {"toxicity": Thresholds(0.5, 0.9), "spam": Thresholds(0.5, 
 # pack decides what else must be present (rules/policies/spam.yaml, `spam_score_*` rules).
 RULE_DRIVEN_LABELS = frozenset({"spam"})
 # Backends that only refine another's uncertain scores rather than scoring every post.
-CASCADE_BACKENDS = frozenset({"detoxify.original.v1"})
+CASCADE_BACKENDS = frozenset({"minilm.v1", "detoxify.original.v1"})
 
 
 def build_policy(settings: Settings, ruleset: Ruleset | None = None) -> Policy:
@@ -45,6 +48,7 @@ def build_policy(settings: Settings, ruleset: Ruleset | None = None) -> Policy:
     ]
     notices: list[str] = []
     backends = list(fast)
+    stages: list[classifiers.Classifier] = []  # the slow stages, last-applied first
     for name in (n for n in settings.classifiers if n in CASCADE_BACKENDS):
         try:
             slow = classifiers.create(name, **options.get(name, {}))
@@ -52,11 +56,13 @@ def build_policy(settings: Settings, ruleset: Ruleset | None = None) -> Policy:
             notices.append(f"{err}; running on the fast path")
             logger.info("%s", err)
             continue
+        stages.insert(0, slow)
         backends = [Cascade(fast=backends, slow=slow)] if backends else [slow]
     return Policy(
         classifiers=backends,
         ruleset=ruleset if ruleset is not None else load_ruleset(settings.rules_dir),
-        thresholds=_thresholds(fast),
+        # A refining stage that chose thresholds for the cascade's scores (minilm.v1) sets them.
+        thresholds=_thresholds([*stages, *fast]),
         clusterer=NearDuplicateIndex(),
         notices=tuple(notices),
     )
@@ -66,6 +72,8 @@ def _backend_options(settings: Settings) -> dict[str, dict[str, Any]]:
     models = Path(settings.models_dir)
     return {
         "linear.v2": {"models_dir": models},
+        # One torch thread: ingest's parallelism is its worker processes, one per core.
+        "minilm.v1": {"models_dir": models, "base_dir": installed_base(), "threads": 1},
         "detoxify.original.v1": {"models_dir": models / "detoxify"},
     }
 

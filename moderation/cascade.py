@@ -1,19 +1,25 @@
 """A cascade: fast backends score every post, a slow one re-scores only the uncertain ones.
 
-Detoxify's bert-base runs at tens of posts/s per core, our linear model at ~55k. Sending only the
-posts whose fast toxicity lies in the uncertain band [low, high) keeps the slow model's load to a
-few percent of a surge. Han-script posts never go to the slow model: Detoxify's original model
-has never seen Chinese, so its score there would be noise, not a second opinion.
+Our linear model runs at ~55k posts/s per core; MiniLM at a few hundred, Detoxify's bert-base at
+tens. Sending only the posts whose fast score for a label lies in the slow model's band for it
+keeps the slow model's load to a few percent of a surge. Han-script posts never go to the slow
+models: neither MiniLM nor Detoxify's original model was trained on Chinese, so their score there
+would be noise, not a second opinion.
+
+A slow model that has `refine(texts, fast_scores)` (`minilm.v1`) blends its judgement with the
+fast one; one without it (Detoxify) replaces the fast scores for its labels. Either way only the
+labels whose fast score was in the band change; the others keep the fast model's confident score.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from moderation.classifiers.base import Classifier
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+HAN_SCRIPT = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+_HAN = re.compile(HAN_SCRIPT)
 # Around the review threshold: below `low` the fast model is confidently clean, above `high`
 # confidently toxic; the band is where a second opinion changes decisions.
 DEFAULT_BAND = (0.3, 0.8)
@@ -27,8 +33,12 @@ class Cascade:
         slow: Classifier,
         band: tuple[float, float] = DEFAULT_BAND,
         label: str = "toxicity",
+        bands: Mapping[str, tuple[float, float]] | None = None,
     ) -> None:
-        self.fast, self.slow, self.band, self.label = list(fast), slow, band, label
+        self.fast, self.slow = list(fast), slow
+        # `bands` if given, else the slow model's own when it brings them, else `band` on `label`.
+        own: Mapping[str, tuple[float, float]] | None = getattr(slow, "bands", None)
+        self.bands = dict(bands or own or {label: band})
         self.name = "+".join([c.name for c in self.fast] + [slow.name])
         self.labels = tuple(dict.fromkeys(lab for c in [*self.fast, slow] for lab in c.labels))
         self.sent = 0  # posts sent to the slow model so far (for the bench and metrics)
@@ -40,17 +50,30 @@ class Cascade:
             for row, scores in zip(merged, clf.predict_proba(texts), strict=True):
                 for label, p in scores.items():
                     row[label] = max(row.get(label, 0.0), p)
-        low, high = self.band
-        uncertain = [
-            i
-            for i, row in enumerate(merged)
-            if low <= row.get(self.label, 0.0) < high and not _HAN.search(texts[i])
-        ]
+        in_band = [self._in_band(row) for row in merged]
+        uncertain = [i for i, labels in enumerate(in_band) if labels and not _han(texts[i])]
         self.seen += len(texts)
         self.sent += len(uncertain)
         if uncertain:
-            slow_scores = self.slow.predict_proba([texts[i] for i in uncertain])
+            chosen = [texts[i] for i in uncertain]
+            refine = getattr(self.slow, "refine", None)
+            slow_scores = (
+                refine(chosen, [merged[i] for i in uncertain])
+                if refine is not None
+                else self.slow.predict_proba(chosen)
+            )
             for i, scores in zip(uncertain, slow_scores, strict=True):
-                # In the band the slow model's judgement replaces the fast one's for its labels.
-                merged[i].update(scores)
+                for label, p in scores.items():
+                    # Banded labels change only where the fast model was unsure.
+                    if label not in self.bands or label in in_band[i]:
+                        merged[i][label] = p
         return merged
+
+    def _in_band(self, row: Mapping[str, float]) -> set[str]:
+        return {
+            label for label, (low, high) in self.bands.items() if low <= row.get(label, 0.0) < high
+        }
+
+
+def _han(text: str) -> bool:
+    return _HAN.search(text) is not None

@@ -24,7 +24,8 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "MODELS_DIR": ("moderation/models", "folder of the trained model artifacts"),
     "CLASSIFIERS": (
         "linear.v2,detoxify.original.v1",
-        "comma-separated classifier backends; detoxify.* refines uncertain toxicity scores only",
+        "comma-separated classifier backends; minilm.* and detoxify.* re-score only the English "
+        "posts the backends before them are unsure of (minilm.v1 is opt-in: see the README)",
     ),
     "BATCH_SIZE": ("2048", "posts scored and stored per transaction"),
     "REDIS_URL": ("redis://127.0.0.1:6379/0", "Redis holding the posts stream (publish, worker)"),

@@ -6,15 +6,18 @@ YouTube video), so the numbers are for text the shipped model never saw.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 from sklearn.metrics import average_precision_score
 
+from moderation.cascade import Cascade
+from moderation.classifiers.base import Classifier
 from moderation.classifiers.linear import LinearClassifier
 from moderation.simulate import simulate
 from moderation.training import load_corpora
@@ -36,33 +39,74 @@ class SourceMetrics:
     recall_remove: float
     fpr_review: float
     fpr_remove: float
+    auc_fast: float = float("nan")  # linear.v2 alone, when the scores are a cascade's
+    auc_every: float = float("nan")  # the slow model's blend on every post it may score
 
 
-def evaluate_sources(clf: LinearClassifier, data_dir: Path) -> list[SourceMetrics]:
+def evaluate_sources(
+    clf: LinearClassifier, data_dir: Path, product: Cascade | None = None
+) -> list[SourceMetrics]:
+    """Metrics of `product` (a cascade behind `clf`) at its thresholds, else of `clf` alone.
+
+    With a product, each row also carries the AUC of `clf` alone and of the cascade with its
+    bands opened to every post (what the slow model adds where cost is no object)."""
     df = load_corpora(data_dir)
     test = df[df.split == "test"].reset_index(drop=True)
-    scores = _scores(clf, test.text.tolist())
+    texts = test.text.tolist()
+    fast = _scores(clf, texts)
+    scores, every = fast, None
+    if product is not None:
+        scores = _scores(product, texts)
+        opened = {label: (0.0, 1.01) for label in product.bands}
+        every = _scores(Cascade(fast=product.fast, slow=product.slow, bands=opened), texts)
+    judge = _judge(clf, product)
     out = [
-        _metrics(clf, task, source, rows, scores[task][rows.index])
+        _metrics(
+            judge,
+            task,
+            source,
+            rows,
+            scores[task][rows.index],
+            fast[task][rows.index],
+            every[task][rows.index] if every else None,
+        )
         for (task, source), rows in test.groupby(["task", "source"], sort=True)
     ]
     # Spam false positives on ordinary posts in both languages (every toxicity test row is ham).
     ham = test[test.task == "toxicity"]
     out.append(
         _metrics(
-            clf, "spam", "toxicity corpora as ham", ham.assign(label=0), scores["spam"][ham.index]
+            judge, "spam", "toxicity corpora as ham", ham.assign(label=0), scores["spam"][ham.index]
         )
     )
     return out
 
 
-def _scores(clf: LinearClassifier, texts: Sequence[str]) -> dict[str, np.ndarray]:
+def _judge(clf: LinearClassifier, product: Cascade | None) -> HasThresholds:
+    """Whose thresholds apply: the slow stage's when it chose its own for the cascade."""
+    if product is not None and getattr(product.slow, "thresholds", None):
+        return product.slow  # type: ignore[return-value]
+    return clf
+
+
+def _scores(clf: Classifier, texts: Sequence[str]) -> dict[str, np.ndarray]:
     probs = clf.predict_proba(texts)
-    return {label: np.array([p[label] for p in probs]) for label in clf.labels}
+    return {label: np.array([p[label] for p in probs]) for label in ("toxicity", "spam")}
+
+
+class HasThresholds(Protocol):
+    @property
+    def thresholds(self) -> Mapping[str, Mapping[str, float]]: ...
 
 
 def _metrics(
-    clf: LinearClassifier, label: str, source: str, rows: pd.DataFrame, s: np.ndarray
+    clf: HasThresholds,
+    label: str,
+    source: str,
+    rows: pd.DataFrame,
+    s: np.ndarray,
+    fast: np.ndarray | None = None,
+    every: np.ndarray | None = None,
 ) -> SourceMetrics:
     y = rows.label.to_numpy()
     limits = clf.thresholds[label]
@@ -82,6 +126,8 @@ def _metrics(
         recall_remove=_rate(pos, limits["remove"]),
         fpr_review=_rate(neg, limits["review"]),
         fpr_remove=_rate(neg, limits["remove"]),
+        auc_fast=auc_with_ci(y, fast)[0] if both and fast is not None else float("nan"),
+        auc_every=auc_with_ci(y, every)[0] if both and every is not None else float("nan"),
     )
 
 
@@ -107,13 +153,15 @@ def _rate(values: np.ndarray, threshold: float) -> float:
     return float((values >= threshold).mean()) if len(values) else float("nan")
 
 
-def evaluate_surge(clf: LinearClassifier, posts: int, seed: int) -> dict[str, tuple[int, float]]:
-    """Per simulated kind (and Chinese spam wave variant): count and share flagged for review."""
+def evaluate_surge(
+    clf: LinearClassifier, posts: int, seed: int, product: Cascade | None = None
+) -> dict[str, tuple[int, float]]:
+    """Per simulated kind (and Chinese spam wave variant): count and share flagged for review,
+    by `product`'s scores at its thresholds (else `clf`'s)."""
     sim = list(simulate(posts, seed))
-    probs = clf.predict_proba([p["text"] for p in sim])
-    flagged = [
-        any(p.get(label, 0.0) >= t["review"] for label, t in clf.thresholds.items()) for p in probs
-    ]
+    probs = (product or clf).predict_proba([p["text"] for p in sim])
+    limits = _judge(clf, product).thresholds
+    flagged = [any(p.get(label, 0.0) >= t["review"] for label, t in limits.items()) for p in probs]
     groups: dict[str, list[bool]] = {}
     for post, flag in zip(sim, flagged, strict=True):
         kind = post["sim"]["kind"]
@@ -127,13 +175,15 @@ def evaluate_surge(clf: LinearClassifier, posts: int, seed: int) -> dict[str, tu
 def render_sources(metrics: Sequence[SourceMetrics]) -> str:
     head = (
         "| label | source (test split) | rows | pos | AUC | AUC 95% CI | AP | recall@review "
-        "| recall@remove | FPR@review | FPR@remove |\n|---|---|---|---|---|---|---|---|---|---|---|"
+        "| recall@remove | FPR@review | FPR@remove | AUC linear.v2 alone "
+        "| AUC every English post re-scored |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     )
     lines = [
         f"| {m.label} | {m.source} | {m.rows} | {m.positives} | {m.auc:.3f} "
         f"| {_interval(m.auc_low, m.auc_high)} | {m.ap:.3f} "
         f"| {m.recall_review:.3f} | {m.recall_remove:.3f} "
-        f"| {m.fpr_review:.4f} | {m.fpr_remove:.4f} |"
+        f"| {m.fpr_review:.4f} | {m.fpr_remove:.4f} | {m.auc_fast:.3f} | {m.auc_every:.3f} |"
         for m in metrics
     ]
     return "\n".join([head, *lines])

@@ -27,14 +27,24 @@ FLOORS = (0.5, 0.9)  # a flag always means "more likely than not" on the calibra
 def choose_thresholds(
     artifact: LinearArtifact, featurizer: Featurizer, tox: pd.DataFrame, spam: pd.DataFrame
 ) -> dict[str, dict[str, float]]:
-    tox_neg = tox[(tox.split == "calib") & (tox.label == 0)]
-    if (tox_neg.source == "wiki_talk").any():  # the corpus at production prevalence, when present
-        tox_neg = tox_neg[tox_neg.source == "wiki_talk"]
-    spam_neg = spam[(spam.split == "calib") & (spam.label == 0)]
-    return {
-        "toxicity": _at_fpr(_label_scores(artifact, featurizer, tox_neg, "toxicity"), TOXICITY_FPR),
-        "spam": _at_fpr(_label_scores(artifact, featurizer, spam_neg, "spam"), SPAM_FPR),
-    }
+    tox_neg, spam_neg = tox[calibration_negatives(tox)], spam[calibration_negatives(spam)]
+    return thresholds_at_fpr(
+        _label_scores(artifact, featurizer, tox_neg, "toxicity"),
+        _label_scores(artifact, featurizer, spam_neg, "spam"),
+    )
+
+
+def calibration_negatives(rows: pd.DataFrame) -> np.ndarray:
+    """Mask of the calibration split's negatives; only wiki_talk's when it is among them (the
+    corpus at production prevalence)."""
+    mask = ((rows.split == "calib") & (rows.label == 0)).to_numpy()
+    wiki = (rows.source == "wiki_talk").to_numpy()
+    return mask & wiki if (mask & wiki).any() else mask
+
+
+def thresholds_at_fpr(toxicity: np.ndarray, spam: np.ndarray) -> dict[str, dict[str, float]]:
+    """Review and remove thresholds from the scores of the calibration negatives."""
+    return {"toxicity": _at_fpr(toxicity, TOXICITY_FPR), "spam": _at_fpr(spam, SPAM_FPR)}
 
 
 def _label_scores(

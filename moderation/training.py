@@ -133,8 +133,7 @@ def spam_rows(df: pd.DataFrame) -> pd.DataFrame:
 def train(data_dir: Path, options: TrainOptions | None = None) -> LinearArtifact:
     opts = options or TrainOptions()
     df = load_corpora(data_dir)
-    tox = pd.concat([df[df.task == "toxicity"], template_rows(SEED)], ignore_index=True)
-    spam = spam_rows(df)
+    tox, spam = training_tables(df)
     logger.info("featurising %d toxicity and %d spam rows", len(tox), len(spam))
     featurizer, (x_tox, x_spam) = featurise(opts.spec, [tox, spam])
     cue_cols = np.arange(opts.spec.char_features + opts.spec.word_features, opts.spec.size)
@@ -169,6 +168,12 @@ def train(data_dir: Path, options: TrainOptions | None = None) -> LinearArtifact
         "held_out_video": HELD_OUT_VIDEO,
     }
     return artifact
+
+
+def training_tables(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The toxicity rows (with the templates) and the spam rows (with ordinary posts as ham)."""
+    tox = pd.concat([df[df.task == "toxicity"], template_rows(SEED)], ignore_index=True)
+    return tox, spam_rows(df)
 
 
 def featurise(

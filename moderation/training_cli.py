@@ -12,17 +12,27 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from moderation.config import Settings
+
+if TYPE_CHECKING:
+    from moderation.cascade import Cascade
 
 CARD_START = "<!-- evaluate:start -->"
 CARD_END = "<!-- evaluate:end -->"
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("train", help="train linear.v2 (toxicity + spam) from labeled CSVs")
+    p = sub.add_parser("train", help="train linear.v2 and minilm.v1 from labeled CSVs")
     p.add_argument("--data", default="../shared/data", help="folder with toxicity/ and spam/ CSVs")
     p.add_argument("--out", default=None, help="artifact folder (default: MODELS_DIR)")
+    p.add_argument(
+        "--encoder",
+        choices=("yes", "no", "only"),
+        default="yes",
+        help="also fine-tune minilm.v1 (~10 min on 2 cores); `only`: keep linear.v2 in --out",
+    )
     p.set_defaults(run=cmd_train)
 
     p = sub.add_parser("evaluate", help="held-out metrics per source and on a simulated surge")
@@ -35,21 +45,37 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
-    from moderation.training import train  # pandas and scikit-learn load only for these commands
+    # pandas, scikit-learn and torch load only for these commands
+    from moderation.classifiers.linear import LinearArtifact
+    from moderation.classifiers.minilm import check_base, installed_base
+    from moderation.encoder_training import train_encoder_on
+    from moderation.training import train
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     out = Path(args.out or settings.models_dir)
     started = time.perf_counter()
-    artifact = train(Path(args.data))
-    artifact.save(out)
-    print(f"wrote {out}/linear.v2.json and .npz in {time.perf_counter() - started:.0f}s")
-    for label, limits in artifact.thresholds.items():
-        print(f"  {label}: review ≥ {limits['review']:.3f}, remove ≥ {limits['remove']:.3f}")
+    if args.encoder == "only":
+        artifact = LinearArtifact.load(out)
+    else:
+        artifact = train(Path(args.data))
+        artifact.save(out)
+        print(f"wrote {out}/linear.v2.json and .npz in {time.perf_counter() - started:.0f}s")
+        for label, limits in artifact.thresholds.items():
+            print(f"  {label}: review ≥ {limits['review']:.3f}, remove ≥ {limits['remove']:.3f}")
+    if args.encoder != "no":
+        started = time.perf_counter()
+        encoder = train_encoder_on(Path(args.data), artifact, check_base(installed_base()))
+        encoder.save(out)
+        seconds = time.perf_counter() - started
+        print(f"wrote {out}/minilm.v1.json and .safetensors in {seconds:.0f}s")
     return 0
 
 
 def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from moderation.cascade import Cascade
     from moderation.classifiers.linear import LinearClassifier
+    from moderation.classifiers.minilm import MiniLMClassifier, installed_base
+    from moderation.errors import ModelNotAvailable
     from moderation.evaluation import (
         evaluate_sources,
         evaluate_surge,
@@ -59,10 +85,21 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
 
     models = Path(args.models or settings.models_dir)
     clf = LinearClassifier(models)
+    product: Cascade | None = None
+    try:
+        product = Cascade(fast=[clf], slow=MiniLMClassifier(models, base_dir=installed_base()))
+    except ModelNotAvailable as err:
+        print(f"{err}; evaluating linear.v2 alone", file=sys.stderr)
+    sources = render_sources(evaluate_sources(clf, Path(args.data), product))
+    sent_test = _sent_share(product)
+    surge = render_surge(evaluate_surge(clf, args.posts, args.seed, product), args.posts, args.seed)
     tables = "\n\n".join(
         [
-            render_sources(evaluate_sources(clf, Path(args.data))),
-            render_surge(evaluate_surge(clf, args.posts, args.seed), args.posts, args.seed),
+            f"Scores: `{product.name if product else clf.name}`; the cascade sent "
+            f"{sent_test} of these test rows to minilm.v1.",
+            sources,
+            f"The cascade sent {_sent_share(product)} of the simulated posts to minilm.v1.",
+            surge,
         ]
     )
     sys.stdout.write(tables + "\n")
@@ -70,6 +107,15 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
         write_card_tables(models / "MODEL_CARD.md", tables)
         print(f"updated {models / 'MODEL_CARD.md'}", file=sys.stderr)
     return 0
+
+
+def _sent_share(cascade: Cascade | None) -> str:
+    """The share of posts sent to the slow model since the last call (counters reset)."""
+    if cascade is None or not cascade.seen:
+        return "none"
+    share = f"{cascade.sent / cascade.seen:.1%}"
+    cascade.sent = cascade.seen = 0
+    return share
 
 
 def write_card_tables(card: Path, tables: str) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from moderation import classifiers
 from moderation.classifiers.base import CANONICAL_LABELS
+from moderation.classifiers.minilm import installed_base
 
 SHIPPED_MODELS = Path(__file__).resolve().parent.parent / "moderation" / "models"
 
@@ -17,6 +18,7 @@ def backend_options(tiny_detoxify_dir: Path) -> dict[str, dict[str, object]]:
     return {
         "linear.v2": {"models_dir": SHIPPED_MODELS},
         "detoxify.original.v1": {"models_dir": tiny_detoxify_dir},
+        "minilm.v1": {"models_dir": SHIPPED_MODELS, "base_dir": installed_base()},
     }
 
 

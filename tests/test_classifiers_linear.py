@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -40,6 +42,27 @@ def test_missing_detoxify_weights_leave_a_notice_and_the_fast_path() -> None:
     policy = build_policy(settings)
     assert [c.name for c in policy.classifiers] == ["linear.v2"]
     assert any("detoxify.original.v1" in n and "fast path" in n for n in policy.notices)
+
+
+WITH_MINILM = "linear.v2,minilm.v1,detoxify.original.v1"
+
+
+def test_opting_into_minilm_builds_its_cascade_with_its_thresholds() -> None:
+    env = {"MODELS_DIR": str(SHIPPED_MODELS), "CLASSIFIERS": WITH_MINILM}
+    policy = build_policy(Settings.from_env(env))
+    assert [c.name for c in policy.classifiers] == ["linear.v2+minilm.v1"]
+    chosen = json.loads((SHIPPED_MODELS / "minilm.v1.json").read_text())["thresholds"]
+    assert policy.thresholds["toxicity"].review == chosen["toxicity"]["review"]
+
+
+def test_without_the_encoder_artifact_the_policy_runs_on_the_fast_path(tmp_path: Path) -> None:
+    for artifact in SHIPPED_MODELS.glob("linear.v2.*"):
+        shutil.copy(artifact, tmp_path)
+    policy = build_policy(
+        Settings.from_env({"MODELS_DIR": str(tmp_path), "CLASSIFIERS": WITH_MINILM})
+    )
+    assert [c.name for c in policy.classifiers] == ["linear.v2"]
+    assert any("minilm.v1" in n and "fast path" in n for n in policy.notices)
 
 
 def test_policy_thresholds_come_from_the_artifact(linear) -> None:

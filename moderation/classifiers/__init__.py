@@ -38,6 +38,6 @@ def available() -> list[str]:
 
 
 # Built-in backends register themselves on import.
-from moderation.classifiers import detoxify_model, keywords, linear  # noqa: E402,F401
+from moderation.classifiers import detoxify_model, keywords, linear, minilm  # noqa: E402,F401
 
 __all__ = ["CANONICAL_LABELS", "Classifier", "available", "create", "register"]

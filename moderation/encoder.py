@@ -1,0 +1,101 @@
+"""The `minilm.v1` network: a pretrained MiniLM, its top layers fine-tuned, one head per label.
+
+    tokens → MiniLM (bottom layers frozen, top `tuned_layers` fine-tuned) → mean over tokens
+           → linear head per label → logits
+
+Mean pooling is the one all-MiniLM-L6-v2 was trained with, so the frozen layers see the inputs
+they know. Only the tuned layers and the heads are ours; the rest comes from the base model's own
+files. torch and transformers are imported by whoever imports this module, so the classifier
+imports it on first use only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+from transformers import AutoTokenizer, BertModel
+
+MAX_TOKENS = 128  # longer posts are judged on their first 128 word pieces
+
+
+class SentenceEncoder(torch.nn.Module):
+    def __init__(self, base_dir: Path, labels: Sequence[str], tuned_layers: int) -> None:
+        super().__init__()
+        # With its pooler, so the base loads without "unexpected key" reports; mean pooling is used.
+        self.bert = BertModel.from_pretrained(str(base_dir))
+        self.head = torch.nn.Linear(self.bert.config.hidden_size, len(labels))
+        self.labels = tuple(labels)
+        layers = self.bert.encoder.layer
+        if not 0 < tuned_layers <= len(layers):
+            raise ValueError(f"tuned_layers must be 1..{len(layers)}, got {tuned_layers}")
+        self.tuned_prefix = tuple(f"bert.encoder.layer.{i}." for i in range(len(layers)))[
+            len(layers) - tuned_layers :
+        ]
+        for name, param in self.named_parameters():
+            param.requires_grad = self.is_tuned(name)
+
+    def is_tuned(self, name: str) -> bool:
+        return name.startswith(("head.", *self.tuned_prefix))
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
+        out: torch.Tensor = self.head(pooled)
+        return out
+
+    def tuned_state(self) -> dict[str, np.ndarray]:
+        """The tensors that differ from the base model: what the artifact stores."""
+        return {
+            name: tensor.detach().cpu().numpy()
+            for name, tensor in self.state_dict().items()
+            if self.is_tuned(name)
+        }
+
+    def load_tuned_state(self, state: dict[str, np.ndarray]) -> None:
+        expected = {name for name in self.state_dict() if self.is_tuned(name)}
+        if set(state) != expected:
+            missing, extra = sorted(expected - set(state)), sorted(set(state) - expected)
+            raise ValueError(f"tuned tensors differ: missing {missing[:3]}, extra {extra[:3]}")
+        tensors = {k: torch.from_numpy(np.asarray(a, dtype=np.float32)) for k, a in state.items()}
+        self.load_state_dict(tensors, strict=False)
+
+
+class Tokens:
+    """Word pieces for a batch, padded to its longest post (batches are built length-sorted)."""
+
+    def __init__(self, base_dir: Path, max_tokens: int = MAX_TOKENS) -> None:
+        self._tokenizer = AutoTokenizer.from_pretrained(str(base_dir))
+        self.max_tokens = max_tokens
+
+    def __call__(self, texts: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
+        batch = self._tokenizer(
+            list(texts),
+            padding=True,
+            truncation=True,
+            max_length=self.max_tokens,
+            return_tensors="pt",
+        )
+        return batch["input_ids"], batch["attention_mask"]
+
+
+def length_sorted_batches(texts: Sequence[str], size: int) -> Iterator[np.ndarray]:
+    """Indices in batches of similar length: padding to the longest post then costs little."""
+    order = np.argsort([len(t) for t in texts], kind="stable")
+    for start in range(0, len(order), size):
+        yield order[start : start + size]
+
+
+@torch.inference_mode()
+def logits(
+    model: SentenceEncoder, tokens: Tokens, texts: Sequence[str], batch_size: int = 64
+) -> np.ndarray:
+    """(texts, labels) raw logits, in input order."""
+    model.eval()
+    out = np.zeros((len(texts), len(model.labels)), dtype=np.float32)
+    for idx in length_sorted_batches(texts, batch_size):
+        out[idx] = model(*tokens([texts[i] for i in idx])).numpy()
+    return out

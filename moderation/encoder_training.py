@@ -1,0 +1,190 @@
+"""Train `minilm.v1`: fine-tune MiniLM's top layers on the English rows, then calibrate and blend.
+
+    English train rows (toxicity + spam, one head each) → fine-tune top layers, 1 epoch
+    → encoder logits on the calibration split → Platt per label, and the blend with `linear.v2`
+
+One network serves both labels (one forward pass per post); a row teaches only its own task's
+head. Rows, splits and weights are `moderation.training`'s, so `evaluate` measures text this model
+never saw. Only English: the cascade never sends Han-script posts here (all-MiniLM-L6-v2 was
+trained on English).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.linear_model import LogisticRegression
+
+from moderation.cascade import HAN_SCRIPT
+from moderation.classifiers.linear import LinearArtifact
+from moderation.classifiers.minilm import (
+    BASE_WEIGHTS,
+    EncoderArtifact,
+    file_sha256,
+    logit,
+    sigmoid,
+)
+from moderation.encoder import MAX_TOKENS, SentenceEncoder, Tokens, length_sorted_batches, logits
+from moderation.thresholds import calibration_negatives, thresholds_at_fpr
+from moderation.training import load_corpora, source_weights, training_tables
+
+logger = logging.getLogger(__name__)
+
+LABELS = ("toxicity", "spam")
+# Fast-model scores that get a second opinion: every post the fast model would flag for toxicity
+# or nearly (a second look before acting on it), and spam scores around the spam thresholds.
+# Below 0.2 are most posts of a friendly surge; re-scoring them costs ~6 ms/post/core each
+# (bench/classifiers_bench.py reports the share sent and the cascade's posts/s).
+BANDS = {"toxicity": [0.2, 1.01], "spam": [0.5, 0.99]}
+
+
+@dataclass(frozen=True, slots=True)
+class EncoderOptions:
+    tuned_layers: int = 3  # of 6; 3 reached Jigsaw calibration AUC 0.954 alone, 0.965 blended
+    epochs: float = 1.0
+    learning_rate: float = 1e-4
+    batch_size: int = 32
+    max_tokens: int = MAX_TOKENS
+    rows_per_source: int = 6000  # caps Davidson (17k train rows): minutes, not an hour
+    seed: int = 20250113
+    threads: int | None = None
+
+
+def train_encoder_on(
+    data_dir: Path, fast: LinearArtifact, base_dir: Path, options: EncoderOptions | None = None
+) -> EncoderArtifact:
+    """Train from the labeled CSVs, with the same rows and splits as `linear.v2`."""
+    opts = options or EncoderOptions()
+    rows = english_rows(*training_tables(load_corpora(data_dir)), opts)
+    logger.info("fine-tuning minilm.v1 on %d rows", int((rows.split == "train").sum()))
+    return train_encoder(rows, fast, base_dir, opts)
+
+
+def english_rows(tox: pd.DataFrame, spam: pd.DataFrame, options: EncoderOptions) -> pd.DataFrame:
+    """Both tasks' English rows with a `task` column; each source capped on the training split."""
+    parts = []
+    for task, rows in (("toxicity", tox), ("spam", spam)):
+        english = (rows.lang == "en") & ~rows.text.str.contains(HAN_SCRIPT)
+        rows = rows[english].assign(task=task)
+        train = rows[rows.split == "train"]
+        capped = [
+            g.sample(min(len(g), options.rows_per_source), random_state=options.seed)
+            for _, g in train.groupby("source")
+        ]
+        parts += [*capped, rows[rows.split != "train"]]
+    return pd.concat(parts, ignore_index=True)
+
+
+def train_encoder(
+    rows: pd.DataFrame, fast: LinearArtifact, base_dir: Path, options: EncoderOptions
+) -> EncoderArtifact:
+    torch.manual_seed(options.seed)
+    if options.threads:
+        torch.set_num_threads(options.threads)
+    model = SentenceEncoder(base_dir, LABELS, options.tuned_layers)
+    tokens = Tokens(base_dir, options.max_tokens)
+    train_rows = rows[rows.split == "train"]
+    fine_tune(model, tokens, train_rows, options)
+    calib = rows[rows.split == "calib"]
+    z = logits(model, tokens, calib.text.tolist())
+    prior = fast.label_scores(fast.featurizer(), calib.text.tolist())
+    platt, blend, negatives = {}, {}, {}
+    for j, label in enumerate(LABELS):
+        mask = (calib.task == label).to_numpy()
+        part, fast_logit = calib[mask], logit(prior[label][mask])
+        weights = source_weights(part, balance_classes=False)
+        platt[label] = _fit(z[mask, j : j + 1], part, weights)
+        blend[label] = _fit(np.column_stack([fast_logit, z[mask, j]]), part, weights)
+        # The cascade's scores, as the pipeline will see them: blended only inside the band.
+        w_fast, w_enc, b = blend[label]
+        low, high = BANDS[label]
+        scores = np.where(
+            (prior[label][mask] >= low) & (prior[label][mask] < high),
+            sigmoid(w_fast * fast_logit + w_enc * z[mask, j] + b),
+            prior[label][mask],
+        )
+        negatives[label] = scores[calibration_negatives(part)]
+    return EncoderArtifact(
+        labels=list(LABELS),
+        tuned_layers=options.tuned_layers,
+        max_tokens=options.max_tokens,
+        base_sha256=file_sha256(base_dir / BASE_WEIGHTS),
+        platt=platt,
+        blend=blend,
+        bands={k: list(v) for k, v in BANDS.items()},
+        thresholds=thresholds_at_fpr(negatives["toxicity"], negatives["spam"]),
+        state=model.tuned_state(),
+        meta={"rows": {t: int(n) for t, n in train_rows.task.value_counts().items()}},
+    )
+
+
+def fine_tune(
+    model: SentenceEncoder, tokens: Tokens, train: pd.DataFrame, options: EncoderOptions
+) -> None:
+    """AdamW over the tuned layers, linear warm-up and decay; each row's loss on its own head."""
+    texts = train.text.tolist()
+    target = torch.tensor(train.label.to_numpy(), dtype=torch.float32)
+    head = torch.tensor([LABELS.index(t) for t in train.task], dtype=torch.long)
+    weight = torch.tensor(_task_weights(train), dtype=torch.float32)
+    steps = max(1, int(options.epochs * len(texts) / options.batch_size))
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimiser = torch.optim.AdamW(params, lr=options.learning_rate, weight_decay=0.01)
+    warmup = min(50, steps // 10 + 1)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, 1.0 - s / steps)
+    )
+    rng = np.random.default_rng(options.seed)
+    model.train()
+    started, step = time.perf_counter(), 0
+    while step < steps:
+        for idx in _shuffled_batches(texts, options.batch_size, rng):
+            if step == steps:
+                break
+            out = model(*tokens([texts[i] for i in idx]))
+            mine = out.gather(1, head[idx].unsqueeze(1)).squeeze(1)
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(
+                mine, target[idx], weight=weight[idx]
+            )
+            optimiser.zero_grad()
+            loss.backward()  # type: ignore[no-untyped-call]
+            optimiser.step()
+            schedule.step()
+            step += 1
+            if step % 100 == 0:
+                logger.info("  step %d/%d, %.0fs", step, steps, time.perf_counter() - started)
+    model.eval()
+
+
+def _task_weights(train: pd.DataFrame) -> np.ndarray:
+    """Sources weigh equally within a task, classes balanced; each task's mean weight is 1."""
+    out = np.zeros(len(train))
+    for task in LABELS:
+        mask = (train.task == task).to_numpy()
+        if mask.any():
+            w = source_weights(train[mask])
+            out[mask] = w / w.mean()
+    return out
+
+
+def _shuffled_batches(texts: list[str], size: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Length-sorted batches within random chunks of 50 batches, the batches then shuffled."""
+    perm = rng.permutation(len(texts))
+    batches: list[np.ndarray] = []
+    for start in range(0, len(perm), size * 50):
+        chunk = perm[start : start + size * 50]
+        chunk_texts = [texts[i] for i in chunk]
+        batches += [chunk[b] for b in length_sorted_batches(chunk_texts, size)]
+    rng.shuffle(batches)  # type: ignore[arg-type]
+    return batches
+
+
+def _fit(x: np.ndarray, rows: pd.DataFrame, weights: np.ndarray) -> list[float]:
+    """Logistic calibration: coefficients then intercept."""
+    model = LogisticRegression(C=1e4).fit(x, rows.label, sample_weight=weights)
+    return [float(c) for c in model.coef_[0]] + [float(model.intercept_[0])]

