@@ -35,9 +35,12 @@ def main() -> None:
     parser.add_argument("--models", default="moderation/models")
     parser.add_argument("--rules", default="rules/policies")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every wrong verdict")
+    parser.add_argument(
+        "--classifiers", default="linear.v2", help="CLASSIFIERS, e.g. linear.v2,minilm.v1"
+    )
     args = parser.parse_args()
     probes = read_probes()
-    env = {"MODELS_DIR": args.models, "RULES_DIR": args.rules}
+    env = {"MODELS_DIR": args.models, "RULES_DIR": args.rules, "CLASSIFIERS": args.classifiers}
     policy = build_policy(Settings.from_env(env))
     review = policy.thresholds["toxicity"].review
     posts = [Post(id=str(i), text=p["text"], author=Author(id="a")) for i, p in enumerate(probes)]

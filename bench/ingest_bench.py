@@ -260,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
             with surge.open(encoding="utf-8") as lines:
                 texts = [json.loads(line)["text"] for line in islice(lines, args.bert_sample)]
             bert = bert_rate(texts, threads=2)
-    report(args.posts, rules, results, pg, stages, bert)
+    report(args.posts, rules, results, pg, stages, bert, args.classifiers)
     return 0
 
 
@@ -271,10 +271,11 @@ def report(
     pg: dict[int, float],
     stages: dict[str, float],
     bert: float,
+    classifiers: str = "linear.v2",
 ) -> None:
     runs = len(next(iter(results.values())))
     print(
-        f"{posts:,} posts, {rules:,} rules, linear.v2 + near-dup, median of {runs} run(s), "
+        f"{posts:,} posts, {rules:,} rules, {classifiers} + near-dup, median of {runs} run(s), "
         f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end"
     )
     print(f"{'setup':28} {'posts/s':>9} {'peak PSS MB':>12} {'vs bert-base':>13}")
