@@ -101,6 +101,28 @@ def surge_file(tmp_path: Path, surge_lines: list[bytes]) -> Path:
 DETOXIFY_CLASSES = ["toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate"]
 
 
+def tiny_bert_config(folder: Path, words: list[str], *, width: int, layers: int, **extra):
+    """A word-level vocabulary, its tokenizer and a tiny BERT config, saved in `folder`; torch's
+    seed is set, so the model built from the config next is the same every run."""
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *words]
+    (folder / "vocab.txt").write_text("\n".join(vocab) + "\n")
+    transformers.BertTokenizerFast(str(folder / "vocab.txt")).save_pretrained(str(folder))
+    config = transformers.BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=width,
+        num_hidden_layers=layers,
+        num_attention_heads=max(1, width // 8),
+        intermediate_size=2 * width,
+        max_position_embeddings=64,
+        **extra,
+    )
+    config.save_pretrained(str(folder))
+    torch.manual_seed(0)
+    return config
+
+
 @pytest.fixture(scope="session")
 def tiny_detoxify_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A Detoxify-format checkpoint of a 1-layer, 8-wide BERT, plus its config/tokenizer folder."""
@@ -109,20 +131,8 @@ def tiny_detoxify_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("detoxify")
     hf = folder / "bert-base-uncased"
     hf.mkdir()
-    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "you", "are", "an", "idiot", "hello"]
-    (hf / "vocab.txt").write_text("\n".join(words) + "\n")
-    transformers.BertTokenizer(str(hf / "vocab.txt")).save_pretrained(str(hf))
-    config = transformers.BertConfig(
-        vocab_size=len(words),
-        hidden_size=8,
-        num_hidden_layers=1,
-        num_attention_heads=1,
-        intermediate_size=16,
-        max_position_embeddings=64,
-        num_labels=len(DETOXIFY_CLASSES),
-    )
-    config.save_pretrained(str(hf))
-    torch.manual_seed(0)
+    words = ["you", "are", "an", "idiot", "hello"]
+    config = tiny_bert_config(hf, words, width=8, layers=1, num_labels=len(DETOXIFY_CLASSES))
     model = transformers.BertForSequenceClassification(config)
     checkpoint = {
         "config": {

@@ -18,6 +18,7 @@ from moderation.classifiers.minilm import NAME, EncoderArtifact, installed_base
 from moderation.encoder_training import EncoderOptions, english_rows, train_encoder
 from moderation.errors import ModelNotAvailable
 from moderation.scoring import score_batch
+from tests.conftest import tiny_bert_config
 from tests.test_detoxify_backend import FixedToxicity
 
 SHIPPED_MODELS = Path(__file__).resolve().parent.parent / "moderation" / "models"
@@ -29,22 +30,10 @@ SPAM = ["win cash now", "call now win cash", "cash now call", "win now"]
 
 @pytest.fixture(scope="session")
 def tiny_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 2-layer, 16-wide BERT with a 20-word vocabulary, saved as safetensors."""
-    torch = pytest.importorskip("torch")
+    """A 2-layer, 16-wide BERT over a word-level vocabulary, saved as safetensors."""
     transformers = pytest.importorskip("transformers")
     folder = tmp_path_factory.mktemp("minilm-base")
-    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS.split()]
-    (folder / "vocab.txt").write_text("\n".join(vocab) + "\n")
-    transformers.BertTokenizerFast(str(folder / "vocab.txt")).save_pretrained(str(folder))
-    config = transformers.BertConfig(
-        vocab_size=len(vocab),
-        hidden_size=16,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=32,
-        max_position_embeddings=64,
-    )
-    torch.manual_seed(0)
+    config = tiny_bert_config(folder, WORDS.split(), width=16, layers=2)
     transformers.BertModel(config).save_pretrained(str(folder))
     return folder
 
