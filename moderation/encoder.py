@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from transformers import AutoTokenizer, BertModel
+from transformers.utils import logging as hf_logging
 
 MAX_TOKENS = 128  # longer posts are judged on their first 128 word pieces
 
@@ -24,6 +25,8 @@ MAX_TOKENS = 128  # longer posts are judged on their first 128 word pieces
 class SentenceEncoder(torch.nn.Module):
     def __init__(self, base_dir: Path, labels: Sequence[str], tuned_layers: int) -> None:
         super().__init__()
+        # A progress bar per load would interleave with ingest's own progress line in each worker.
+        hf_logging.disable_progress_bar()
         # With its pooler, so the base loads without "unexpected key" reports; mean pooling is used.
         self.bert = BertModel.from_pretrained(str(base_dir))
         self.head = torch.nn.Linear(self.bert.config.hidden_size, len(labels))
