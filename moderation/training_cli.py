@@ -54,17 +54,17 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     out = Path(args.out or settings.models_dir)
     started = time.perf_counter()
-    if args.encoder == "only":
-        artifact = LinearArtifact.load(out)
-    else:
-        artifact = train(Path(args.data))
-        artifact.save(out)
+    if args.encoder != "only":
+        trained = train(Path(args.data))
+        trained.save(out)
         print(f"wrote {out}/linear.v2.json and .npz in {time.perf_counter() - started:.0f}s")
-        for label, limits in artifact.thresholds.items():
+        for label, limits in trained.thresholds.items():
             print(f"  {label}: review ≥ {limits['review']:.3f}, remove ≥ {limits['remove']:.3f}")
     if args.encoder != "no":
         started = time.perf_counter()
-        encoder = train_encoder_on(Path(args.data), artifact, check_base(installed_base()))
+        # linear.v2 as saved (float16, small weights zeroed): the blend sees the pipeline's scores.
+        fast = LinearArtifact.load(out)
+        encoder = train_encoder_on(Path(args.data), fast, check_base(installed_base()))
         encoder.save(out)
         seconds = time.perf_counter() - started
         print(f"wrote {out}/minilm.v1.json and .safetensors in {seconds:.0f}s")

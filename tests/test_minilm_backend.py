@@ -4,6 +4,7 @@ shipped artifact on the real all-MiniLM-L6-v2 base from its pip package (no down
 from __future__ import annotations
 
 import json
+import random
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pandas as pd
 import pytest
 
 from moderation import classifiers
+from moderation.__main__ import main
 from moderation.cascade import Cascade
 from moderation.classifiers.linear import LinearArtifact
 from moderation.classifiers.minilm import NAME, EncoderArtifact, installed_base
@@ -167,3 +169,24 @@ def test_the_shipped_artifact_on_the_real_base(text: str, label: str, high: bool
     clf = _create(SHIPPED_MODELS, installed_base())
     (row,) = clf.predict_proba([text])
     assert (row[label] > 0.5) is high, row
+
+
+def test_train_writes_both_artifacts_and_evaluate_reports_the_cascade(tmp_path: Path, capsys):
+    """The commands end to end on a tiny corpus, with the real base from its pip package."""
+    for folder, name, pos, neg in [
+        ("toxicity", "wiki_talk", RUDE, NICE),
+        ("spam", "sms", SPAM, NICE),
+    ]:
+        rng = random.Random(0)
+        rows = [
+            (f"{(pos if i % 2 else neg)[i % 4]} {''.join(rng.choices('abcdefgh', k=6))}", i % 2)
+            for i in range(200)
+        ]
+        frame = pd.DataFrame(rows, columns=["text", "label"]).assign(lang="en", source=name)
+        (tmp_path / folder).mkdir()
+        frame.to_csv(tmp_path / folder / f"{name}.csv", index=False)
+    out = tmp_path / "models"
+    assert main(["train", "--data", str(tmp_path), "--out", str(out)]) == 0
+    assert {p.name for p in out.iterdir()} >= {f"{NAME}.json", f"{NAME}.safetensors"}
+    assert main(["evaluate", "--data", str(tmp_path), "--models", str(out), "--posts", "50"]) == 0
+    assert "Scores: `linear.v2+minilm.v1`" in capsys.readouterr().out
