@@ -19,7 +19,7 @@ from moderation import classifiers
 from moderation.cascade import Cascade
 from moderation.classifiers.minilm import installed_base
 from moderation.config import Settings
-from moderation.errors import ModelNotAvailable
+from moderation.errors import ConfigError, ModelNotAvailable
 from moderation.neardup import NearDuplicateIndex
 from moderation.pipeline import Policy, Thresholds
 from rules import Ruleset, load_ruleset
@@ -73,9 +73,20 @@ def _backend_options(settings: Settings) -> dict[str, dict[str, Any]]:
     return {
         "linear.v2": {"models_dir": models},
         # One torch thread: ingest's parallelism is its worker processes, one per core.
-        "minilm.v1": {"models_dir": models, "base_dir": installed_base(), "threads": 1},
+        "minilm.v1": {
+            "models_dir": models,
+            "base_dir": installed_base(),
+            "threads": 1,
+            "every_post": _minilm_scope(settings) == "every",
+        },
         "detoxify.original.v1": {"models_dir": models / "detoxify"},
     }
+
+
+def _minilm_scope(settings: Settings) -> str:
+    if settings.minilm_scope not in ("band", "every"):
+        raise ConfigError(f"MINILM_SCOPE={settings.minilm_scope!r}: use `band` or `every`")
+    return settings.minilm_scope
 
 
 def _thresholds(backends: list[classifiers.Classifier]) -> dict[str, Thresholds]:

@@ -42,6 +42,7 @@ LABELS = ("toxicity", "spam")
 # Below 0.2 are most posts of a friendly surge; re-scoring them costs ~6 ms/post/core each
 # (bench/classifiers_bench.py reports the share sent and the cascade's posts/s).
 BANDS = {"toxicity": [0.2, 1.01], "spam": [0.5, 0.99]}
+EVERY_POST = {label: [0.0, 1.01] for label in ("toxicity", "spam")}  # MINILM_SCOPE=every
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,22 +95,21 @@ def train_encoder(
     calib = rows[rows.split == "calib"]
     z = logits(model, tokens, calib.text.tolist())
     prior = fast.label_scores(fast.featurizer(), calib.text.tolist())
-    platt, blend, negatives = {}, {}, {}
+    platt, blend = {}, {}
+    negatives: dict[str, dict[str, np.ndarray]] = {"band": {}, "every": {}}
     for j, label in enumerate(LABELS):
         mask = (calib.task == label).to_numpy()
-        part, fast_logit = calib[mask], logit(prior[label][mask])
+        part, fast_p = calib[mask], prior[label][mask]
         weights = source_weights(part, balance_classes=False)
         platt[label] = _fit(z[mask, j : j + 1], part, weights)
-        blend[label] = _fit(np.column_stack([fast_logit, z[mask, j]]), part, weights)
-        # The cascade's scores, as the pipeline will see them: blended only inside the band.
+        blend[label] = _fit(np.column_stack([logit(fast_p), z[mask, j]]), part, weights)
         w_fast, w_enc, b = blend[label]
-        low, high = BANDS[label]
-        scores = np.where(
-            (prior[label][mask] >= low) & (prior[label][mask] < high),
-            sigmoid(w_fast * fast_logit + w_enc * z[mask, j] + b),
-            prior[label][mask],
-        )
-        negatives[label] = scores[calibration_negatives(part)]
+        blended = sigmoid(w_fast * logit(fast_p) + w_enc * z[mask, j] + b)
+        for scope, bands in (("band", BANDS), ("every", EVERY_POST)):
+            # The cascade's scores as the pipeline will see them: blended only inside the band.
+            low, high = bands[label]
+            scores = np.where((fast_p >= low) & (fast_p < high), blended, fast_p)
+            negatives[scope][label] = scores[calibration_negatives(part)]
     return EncoderArtifact(
         labels=list(LABELS),
         tuned_layers=options.tuned_layers,
@@ -118,7 +118,10 @@ def train_encoder(
         platt=platt,
         blend=blend,
         bands={k: list(v) for k, v in BANDS.items()},
-        thresholds=thresholds_at_fpr(negatives["toxicity"], negatives["spam"]),
+        thresholds=thresholds_at_fpr(negatives["band"]["toxicity"], negatives["band"]["spam"]),
+        every_post_thresholds=thresholds_at_fpr(
+            negatives["every"]["toxicity"], negatives["every"]["spam"]
+        ),
         state=model.tuned_state(),
         meta={"rows": {t: int(n) for t, n in train_rows.task.value_counts().items()}},
     )

@@ -4,7 +4,8 @@ ModerationError
  ├── MalformedPost        a JSONL line that breaks the post contract (goes to dead letters)
  ├── UnknownClassifier    a backend name that is not registered
  ├── ClassifierFailure    a backend that raised, timed out or returned garbage
- └── ModelNotAvailable    weights or artifacts missing on this machine
+ ├── ModelNotAvailable    weights or artifacts missing on this machine
+ └── ConfigError          a setting with a value it does not take
 """
 
 from __future__ import annotations
@@ -34,4 +35,8 @@ class ClassifierFailure(ModerationError):
 
 
 class ModelNotAvailable(ModerationError):
+    pass
+
+
+class ConfigError(ModerationError):
     pass

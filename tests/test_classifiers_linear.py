@@ -47,12 +47,30 @@ def test_missing_detoxify_weights_leave_a_notice_and_the_fast_path() -> None:
 WITH_MINILM = "linear.v2,minilm.v1,detoxify.original.v1"
 
 
-def test_opting_into_minilm_builds_its_cascade_with_its_thresholds() -> None:
-    env = {"MODELS_DIR": str(SHIPPED_MODELS), "CLASSIFIERS": WITH_MINILM}
+@pytest.mark.parametrize(
+    ("scope", "thresholds", "bands"),
+    [
+        ("band", "thresholds", {"toxicity": (0.2, 1.01), "spam": (0.5, 0.99)}),
+        ("every", "every_post_thresholds", {"toxicity": (0.0, 1.01), "spam": (0.0, 1.01)}),
+    ],
+)
+def test_opting_into_minilm_builds_its_cascade_with_its_thresholds(
+    scope: str, thresholds: str, bands: dict[str, tuple[float, float]]
+) -> None:
+    env = {"MODELS_DIR": str(SHIPPED_MODELS), "CLASSIFIERS": WITH_MINILM, "MINILM_SCOPE": scope}
     policy = build_policy(Settings.from_env(env))
-    assert [c.name for c in policy.classifiers] == ["linear.v2+minilm.v1"]
-    chosen = json.loads((SHIPPED_MODELS / "minilm.v1.json").read_text())["thresholds"]
-    assert policy.thresholds["toxicity"].review == chosen["toxicity"]["review"]
+    (cascade,) = policy.classifiers
+    assert cascade.name == "linear.v2+minilm.v1"
+    assert cascade.bands == bands  # type: ignore[attr-defined]
+    chosen = json.loads((SHIPPED_MODELS / "minilm.v1.json").read_text())[thresholds]
+    assert policy.thresholds["toxicity"].remove == chosen["toxicity"]["remove"]
+
+
+def test_an_unknown_minilm_scope_is_a_clear_cli_error(monkeypatch, capsys) -> None:
+    monkeypatch.setenv("CLASSIFIERS", WITH_MINILM)
+    monkeypatch.setenv("MINILM_SCOPE", "all")
+    assert main(["score", "-"]) == 2
+    assert "MINILM_SCOPE='all': use `band` or `every`" in capsys.readouterr().err
 
 
 def test_without_the_encoder_artifact_the_policy_runs_on_the_fast_path(tmp_path: Path) -> None:

@@ -188,5 +188,8 @@ def test_train_writes_both_artifacts_and_evaluate_reports_the_cascade(tmp_path: 
     out = tmp_path / "models"
     assert main(["train", "--data", str(tmp_path), "--out", str(out)]) == 0
     assert {p.name for p in out.iterdir()} >= {f"{NAME}.json", f"{NAME}.safetensors"}
+    doc = json.loads((out / f"{NAME}.json").read_text())
+    for scope in ("thresholds", "every_post_thresholds"):  # one pair per MINILM_SCOPE
+        assert 0.5 <= doc[scope]["toxicity"]["review"] <= doc[scope]["toxicity"]["remove"] <= 1
     assert main(["evaluate", "--data", str(tmp_path), "--models", str(out), "--posts", "50"]) == 0
     assert "Scores: `linear.v2+minilm.v1`" in capsys.readouterr().out

@@ -48,8 +48,10 @@ class EncoderArtifact:
     platt: dict[str, list[float]]  # label → [a, b]: p = sigmoid(a · logit + b)
     blend: dict[str, list[float]]  # label → [w_fast, w_enc, b]
     bands: dict[str, list[float]]  # label → [low, high): fast scores that get a second opinion
-    # The cascade's review/remove thresholds, chosen like linear.v2's on the calibration split.
+    # The cascade's review/remove thresholds, chosen like linear.v2's on the calibration split,
+    # with the bands above and with every post re-scored (MINILM_SCOPE=every).
     thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
+    every_post_thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
     state: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
 
@@ -69,6 +71,7 @@ class EncoderArtifact:
             "blend": self.blend,
             "bands": self.bands,
             "thresholds": self.thresholds,
+            "every_post_thresholds": self.every_post_thresholds,
             **self.meta,
         }
         (folder / f"{NAME}.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
@@ -89,7 +92,7 @@ class EncoderArtifact:
 
             state = load_file(str(paths[1]))
         known = {"name", "base", "labels", "tuned_layers", "max_tokens", "platt", "blend", "bands"}
-        known.add("thresholds")
+        known |= {"thresholds", "every_post_thresholds"}
         return cls(
             labels=list(doc["labels"]),
             tuned_layers=int(doc["tuned_layers"]),
@@ -99,6 +102,7 @@ class EncoderArtifact:
             blend=doc["blend"],
             bands=doc["bands"],
             thresholds=doc.get("thresholds", {}),
+            every_post_thresholds=doc.get("every_post_thresholds", {}),
             state=state,
             meta={k: v for k, v in doc.items() if k not in known},
         )
@@ -154,6 +158,7 @@ class MiniLMClassifier:
         base_dir: str | Path | None = None,
         batch_size: int = 64,
         threads: int | None = None,
+        every_post: bool = False,
     ) -> None:
         self._base = check_base(Path(base_dir) if base_dir else None)
         self._artifact = EncoderArtifact.load(Path(models_dir), with_state=False)
@@ -168,8 +173,13 @@ class MiniLMClassifier:
             )
         self._folder = Path(models_dir)
         self.labels = tuple(self._artifact.labels)
-        self.bands = {k: (float(lo), float(hi)) for k, (lo, hi) in self._artifact.bands.items()}
-        self.thresholds = self._artifact.thresholds  # the cascade's, when it runs behind linear.v2
+        # The cascade's bands and thresholds when it runs behind linear.v2: the trained bands, or
+        # every (English) post where the cores or a GPU are there for it.
+        bands = {k: (float(lo), float(hi)) for k, (lo, hi) in self._artifact.bands.items()}
+        self.bands = {k: (0.0, 1.01) for k in bands} if every_post else bands
+        self.thresholds = (
+            self._artifact.every_post_thresholds if every_post else self._artifact.thresholds
+        )
         self._batch_size, self._threads = batch_size, threads
         self._model: tuple[SentenceEncoder, Tokens] | None = None
 
