@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from moderation.classifiers.base import Classifier
+from moderation.errors import PartialFailure
 
 HAN_SCRIPT = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 _HAN = re.compile(HAN_SCRIPT)
@@ -57,11 +58,15 @@ class Cascade:
         if uncertain:
             chosen = [texts[i] for i in uncertain]
             refine = getattr(self.slow, "refine", None)
-            slow_scores = (
-                refine(chosen, [merged[i] for i in uncertain])
-                if refine is not None
-                else self.slow.predict_proba(chosen)
-            )
+            try:
+                slow_scores = (
+                    refine(chosen, [merged[i] for i in uncertain])
+                    if refine is not None
+                    else self.slow.predict_proba(chosen)
+                )
+            except Exception as err:  # the posts it was to score fail closed, the rest go on
+                message = f"{self.slow.name} raised {type(err).__name__}: {err}"
+                raise PartialFailure(message, merged, uncertain) from err
             for i, scores in zip(uncertain, slow_scores, strict=True):
                 for label, p in scores.items():
                     # Banded labels change only where the fast model was unsure.

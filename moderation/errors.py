@@ -4,6 +4,7 @@ ModerationError
  ├── MalformedPost        a JSONL line that breaks the post contract (goes to dead letters)
  ├── UnknownClassifier    a backend name that is not registered
  ├── ClassifierFailure    a backend that raised, timed out or returned garbage
+ │    └── PartialFailure  a cascade whose slow stage failed: only its posts fail closed
  ├── ModelNotAvailable    weights or artifacts missing on this machine
  └── ConfigError          a setting with a value it does not take
 """
@@ -32,6 +33,18 @@ class UnknownClassifier(ModerationError):
 
 class ClassifierFailure(ModerationError):
     pass
+
+
+class PartialFailure(ClassifierFailure):
+    """Some posts of a batch have no complete scores; the others keep theirs.
+
+    A cascade's slow stage sees a few percent of a batch: when it fails, failing the whole batch
+    closed would flood review with posts it was never going to score.
+    """
+
+    def __init__(self, message: str, scores: list[dict[str, float]], failed: list[int]) -> None:
+        super().__init__(message)
+        self.scores, self.failed = scores, failed
 
 
 class ModelNotAvailable(ModerationError):

@@ -2,7 +2,8 @@
 
 A backend that raises, runs past its time budget or returns something that is not one
 label → probability dict per text in [0, 1] produces an error string for every post in the batch;
-the pipeline turns any error into at least a REVIEW.
+the pipeline turns any error into at least a REVIEW. A cascade whose slow stage fails
+(`PartialFailure`) errs only the posts that stage was to re-score; the others keep their scores.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 
 from moderation import telemetry
 from moderation.classifiers.base import Classifier
+from moderation.errors import PartialFailure
 
 logger = logging.getLogger(__name__)
 
@@ -33,26 +35,39 @@ def score_batch(
         started = time.perf_counter()
         with telemetry.tracer.start_as_current_span(telemetry.SPAN_CLASSIFIER) as span:
             span.set_attribute("moderation.classifier", clf.name)
-            try:
-                out = clf.predict_proba(texts)
-                problem = _check_output(out, len(texts))
-            except Exception as err:  # any backend failure must fail closed, whatever its type
-                logger.warning("classifier %s failed: %r", clf.name, err)
-                problem = f"raised {type(err).__name__}: {err}"
+            out, problem, failed = _predict(clf, texts)
         elapsed = time.perf_counter() - started
         if problem is None and elapsed > budget_s:
-            problem = f"took {elapsed:.1f}s, over its {budget_s:.0f}s budget"
+            out, problem = None, f"took {elapsed:.1f}s, over its {budget_s:.0f}s budget"
         attributes = {"classifier": clf.name}
         telemetry.classifier_duration.record(elapsed, attributes)
         if problem is not None:
             telemetry.classifier_failures.add(1, attributes)
-            for post_errors in errors:
-                post_errors.append(f"classifier {clf.name} {problem}")
+            for i in failed if out is not None else range(len(texts)):
+                errors[i].append(f"classifier {clf.name} {problem}")
+        if out is None:
             continue
         for merged, one in zip(scores, out, strict=True):
             for label, p in one.items():
                 merged[label] = max(merged.get(label, 0.0), float(p))
     return scores, errors
+
+
+def _predict(
+    clf: Classifier, texts: Sequence[str]
+) -> tuple[list[dict[str, float]] | None, str | None, Sequence[int]]:
+    """(scores or None, problem or None, the posts the problem concerns)."""
+    try:
+        out = clf.predict_proba(texts)
+    except PartialFailure as err:  # a cascade's slow stage: only the posts it was to score fail
+        logger.warning("classifier %s failed on %d posts: %r", clf.name, len(err.failed), err)
+        valid = _check_output(err.scores, len(texts)) is None
+        return (err.scores if valid else None), f"raised {type(err).__name__}: {err}", err.failed
+    except Exception as err:  # any backend failure must fail closed, whatever its type
+        logger.warning("classifier %s failed: %r", clf.name, err)
+        return None, f"raised {type(err).__name__}: {err}", range(len(texts))
+    problem = _check_output(out, len(texts))
+    return (None if problem else out), problem, range(len(texts))
 
 
 def _check_output(out: object, expected: int) -> str | None:

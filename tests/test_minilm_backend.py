@@ -104,22 +104,22 @@ def test_a_different_base_is_refused_when_the_policy_is_built(
         _create(models, tiny_base)
 
 
-def test_an_encoder_failure_fails_closed_to_review(
+def test_an_encoder_failure_fails_closed_only_the_posts_it_was_to_score(
     tiny_models: Path, tiny_base: Path, tmp_path: Path
 ) -> None:
     models = tmp_path / "models"
     shutil.copytree(tiny_models, models)
     slow = _create(models, tiny_base)
     (models / f"{NAME}.safetensors").unlink()  # lost after the policy was built
-    cascade = Cascade(fast=[FixedToxicity({"you moron": 0.5})], slow=slow)
-    _, errors = score_batch(["you moron"], [cascade])
-    assert errors == [
-        [
-            f"classifier {cascade.name} raised ModelNotAvailable: {NAME}: artifact "
-            f"{models / NAME}.safetensors not found; train it with "
-            f"`python -m moderation train --data ../shared/data --out {models}`"
-        ]
+    fast = FixedToxicity({"you moron": 0.5, "hello friend": 0.01})
+    cascade = Cascade(fast=[fast], slow=slow)
+    scores, errors = score_batch(["you moron", "hello friend"], [cascade])
+    assert errors[0] == [
+        f"classifier {cascade.name} raised PartialFailure: {NAME} raised ModelNotAvailable: "
+        f"{NAME}: artifact {models / NAME}.safetensors not found; train it with "
+        f"`python -m moderation train --data ../shared/data --out {models}`"
     ]
+    assert errors[1] == [] and scores[1]["toxicity"] == 0.01  # confident: never sent, scored
 
 
 def test_refine_is_the_fitted_blend(tiny_models: Path, tiny_base: Path) -> None:
