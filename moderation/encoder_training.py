@@ -95,8 +95,29 @@ def train_encoder(
     calib = rows[rows.split == "calib"]
     z = logits(model, tokens, calib.text.tolist())
     prior = fast.label_scores(fast.featurizer(), calib.text.tolist())
+    platt, blend, negatives = _calibrate(calib, z, prior)
+    return EncoderArtifact(
+        labels=list(LABELS),
+        tuned_layers=options.tuned_layers,
+        max_tokens=options.max_tokens,
+        base_sha256=file_sha256(base_dir / BASE_WEIGHTS),
+        platt=platt,
+        blend=blend,
+        bands={k: list(v) for k, v in BANDS.items()},
+        thresholds=thresholds_at_fpr(*negatives["band"]),
+        every_post_thresholds=thresholds_at_fpr(*negatives["every"]),
+        state=model.tuned_state(),
+        meta={"rows": {t: int(n) for t, n in train_rows.task.value_counts().items()}},
+    )
+
+
+def _calibrate(
+    calib: pd.DataFrame, z: np.ndarray, prior: dict[str, np.ndarray]
+) -> tuple[dict[str, list[float]], dict[str, list[float]], dict[str, list[np.ndarray]]]:
+    """Per label, Platt on the encoder logit and the blend with linear.v2's logit; per scope
+    (`band`, `every`), the cascade's scores of the calibration negatives, in LABELS order."""
     platt, blend = {}, {}
-    negatives: dict[str, dict[str, np.ndarray]] = {"band": {}, "every": {}}
+    negatives: dict[str, list[np.ndarray]] = {"band": [], "every": []}
     for j, label in enumerate(LABELS):
         mask = (calib.task == label).to_numpy()
         part, fast_p = calib[mask], prior[label][mask]
@@ -109,22 +130,8 @@ def train_encoder(
             # The cascade's scores as the pipeline will see them: blended only inside the band.
             low, high = bands[label]
             scores = np.where((fast_p >= low) & (fast_p < high), blended, fast_p)
-            negatives[scope][label] = scores[calibration_negatives(part)]
-    return EncoderArtifact(
-        labels=list(LABELS),
-        tuned_layers=options.tuned_layers,
-        max_tokens=options.max_tokens,
-        base_sha256=file_sha256(base_dir / BASE_WEIGHTS),
-        platt=platt,
-        blend=blend,
-        bands={k: list(v) for k, v in BANDS.items()},
-        thresholds=thresholds_at_fpr(negatives["band"]["toxicity"], negatives["band"]["spam"]),
-        every_post_thresholds=thresholds_at_fpr(
-            negatives["every"]["toxicity"], negatives["every"]["spam"]
-        ),
-        state=model.tuned_state(),
-        meta={"rows": {t: int(n) for t, n in train_rows.task.value_counts().items()}},
-    )
+            negatives[scope].append(scores[calibration_negatives(part)])
+    return platt, blend, negatives
 
 
 def fine_tune(
