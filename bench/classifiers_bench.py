@@ -13,7 +13,6 @@ medians over `--repeats` runs, the featurisation's share in µs/post, and the ra
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import sys
 import time
@@ -23,7 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bert_baseline import bert_rate  # noqa: E402
 from moderation import classifiers  # noqa: E402
-from moderation.cascade import HAN_SCRIPT, Cascade  # noqa: E402
+from moderation.cascade import Cascade, has_han  # noqa: E402
+from moderation.classifiers.base import OPEN_BAND  # noqa: E402
 from moderation.classifiers.linear import LinearArtifact  # noqa: E402
 from moderation.classifiers.minilm import installed_base  # noqa: E402
 from moderation.contract import post_from_dict  # noqa: E402
@@ -31,7 +31,6 @@ from moderation.neardup import NearDuplicateIndex  # noqa: E402
 from moderation.simulate import simulate  # noqa: E402
 
 MODELS = Path(__file__).resolve().parent.parent / "moderation" / "models"
-_HAN = re.compile(HAN_SCRIPT)
 
 
 def _median_rate(n: int, run, repeats: int) -> float:
@@ -76,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     minilm = classifiers.create(
         "minilm.v1", models_dir=MODELS, base_dir=installed_base(), threads=1
     )
-    english = [t for t in texts if not _HAN.search(t)][: args.minilm_sample]
+    english = [t for t in texts if not has_han(t)][: args.minilm_sample]
     minilm.predict_proba(english[:2])  # load the weights outside the timing
     minilm_rate = _median_rate(len(english), lambda: minilm.predict_proba(english), args.repeats)
     cascade = Cascade(fast=[fast], slow=minilm)
@@ -85,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     # MINILM_SCOPE=every: every English post re-scored, timed on every 10th post (the surge's
     # language mix changes over its course, so not its first posts).
-    every = Cascade(fast=[fast], slow=minilm, bands={k: (0.0, 1.01) for k in cascade.bands})
+    every = Cascade(fast=[fast], slow=minilm, bands=dict.fromkeys(cascade.bands, OPEN_BAND))
     sample = texts[::10]
     sample_batches = [sample[i : i + args.batch] for i in range(0, len(sample), args.batch)]
     every_rate = _median_rate(

@@ -52,7 +52,7 @@ class Cascade:
                 for label, p in scores.items():
                     row[label] = max(row.get(label, 0.0), p)
         in_band = [self._in_band(row) for row in merged]
-        uncertain = [i for i, labels in enumerate(in_band) if labels and not _han(texts[i])]
+        uncertain = [i for i, labels in enumerate(in_band) if labels and not has_han(texts[i])]
         self.seen += len(texts)
         self.sent += len(uncertain)
         if uncertain:
@@ -80,5 +80,5 @@ class Cascade:
         }
 
 
-def _han(text: str) -> bool:
+def has_han(text: str) -> bool:
     return _HAN.search(text) is not None

@@ -22,13 +22,14 @@ import torch
 from sklearn.linear_model import LogisticRegression
 
 from moderation.cascade import HAN_SCRIPT
+from moderation.classifiers.base import OPEN_BAND
 from moderation.classifiers.linear import LinearArtifact
 from moderation.classifiers.minilm import (
     BASE_WEIGHTS,
     EncoderArtifact,
+    blend,
     file_sha256,
     logit,
-    sigmoid,
 )
 from moderation.encoder import MAX_TOKENS, SentenceEncoder, Tokens, length_sorted_batches, logits
 from moderation.thresholds import calibration_negatives, thresholds_at_fpr
@@ -42,7 +43,7 @@ LABELS = ("toxicity", "spam")
 # Below 0.2 are most posts of a friendly surge; re-scoring them costs ~6 ms/post/core each
 # (bench/classifiers_bench.py reports the share sent and the cascade's posts/s).
 BANDS = {"toxicity": [0.2, 1.01], "spam": [0.5, 0.99]}
-EVERY_POST = {label: [0.0, 1.01] for label in ("toxicity", "spam")}  # MINILM_SCOPE=every
+EVERY_POST = dict.fromkeys(BANDS, list(OPEN_BAND))  # MINILM_SCOPE=every
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,14 +96,14 @@ def train_encoder(
     calib = rows[rows.split == "calib"]
     z = logits(model, tokens, calib.text.tolist())
     prior = fast.label_scores(fast.featurizer(), calib.text.tolist())
-    platt, blend, negatives = _calibrate(calib, z, prior)
+    platt, blends, negatives = _calibrate(calib, z, prior)
     return EncoderArtifact(
         labels=list(LABELS),
         tuned_layers=options.tuned_layers,
         max_tokens=options.max_tokens,
         base_sha256=file_sha256(base_dir / BASE_WEIGHTS),
         platt=platt,
-        blend=blend,
+        blend=blends,
         bands={k: list(v) for k, v in BANDS.items()},
         thresholds=thresholds_at_fpr(*negatives["band"]),
         every_post_thresholds=thresholds_at_fpr(*negatives["every"]),
@@ -116,22 +117,21 @@ def _calibrate(
 ) -> tuple[dict[str, list[float]], dict[str, list[float]], dict[str, list[np.ndarray]]]:
     """Per label, Platt on the encoder logit and the blend with linear.v2's logit; per scope
     (`band`, `every`), the cascade's scores of the calibration negatives, in LABELS order."""
-    platt, blend = {}, {}
+    platt, blends = {}, {}
     negatives: dict[str, list[np.ndarray]] = {"band": [], "every": []}
     for j, label in enumerate(LABELS):
         mask = (calib.task == label).to_numpy()
         part, fast_p = calib[mask], prior[label][mask]
         weights = source_weights(part, balance_classes=False)
         platt[label] = _fit(z[mask, j : j + 1], part, weights)
-        blend[label] = _fit(np.column_stack([logit(fast_p), z[mask, j]]), part, weights)
-        w_fast, w_enc, b = blend[label]
-        blended = sigmoid(w_fast * logit(fast_p) + w_enc * z[mask, j] + b)
+        blends[label] = _fit(np.column_stack([logit(fast_p), z[mask, j]]), part, weights)
+        blended = blend(blends[label], fast_p, z[mask, j])
         for scope, bands in (("band", BANDS), ("every", EVERY_POST)):
             # The cascade's scores as the pipeline will see them: blended only inside the band.
             low, high = bands[label]
             scores = np.where((fast_p >= low) & (fast_p < high), blended, fast_p)
             negatives[scope].append(scores[calibration_negatives(part)])
-    return platt, blend, negatives
+    return platt, blends, negatives
 
 
 def fine_tune(

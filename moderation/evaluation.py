@@ -17,7 +17,7 @@ from scipy.stats import rankdata
 from sklearn.metrics import average_precision_score
 
 from moderation.cascade import Cascade
-from moderation.classifiers.base import Classifier
+from moderation.classifiers.base import OPEN_BAND, Classifier
 from moderation.classifiers.linear import LinearClassifier
 from moderation.simulate import simulate
 from moderation.training import load_corpora
@@ -57,7 +57,7 @@ def evaluate_sources(
     scores, every = fast, None
     if product is not None:
         scores = _scores(product, texts)
-        opened = {label: (0.0, 1.01) for label in product.bands}
+        opened = dict.fromkeys(product.bands, OPEN_BAND)
         every = _scores(Cascade(fast=product.fast, slow=product.slow, bands=opened), texts)
     judge = _judge(clf, product)
     out = [

@@ -43,7 +43,7 @@ def score_batch(
         telemetry.classifier_duration.record(elapsed, attributes)
         if problem is not None:
             telemetry.classifier_failures.add(1, attributes)
-            for i in failed if out is not None else range(len(texts)):
+            for i in failed:
                 errors[i].append(f"classifier {clf.name} {problem}")
         if out is None:
             continue
@@ -56,13 +56,16 @@ def score_batch(
 def _predict(
     clf: Classifier, texts: Sequence[str]
 ) -> tuple[list[dict[str, float]] | None, str | None, Sequence[int]]:
-    """(scores or None, problem or None, the posts the problem concerns)."""
+    """(scores or None, problem or None, the posts the problem concerns: all of them unless
+    a cascade kept valid scores for the others)."""
     try:
         out = clf.predict_proba(texts)
     except PartialFailure as err:  # a cascade's slow stage: only the posts it was to score fail
         logger.warning("classifier %s failed on %d posts: %r", clf.name, len(err.failed), err)
-        valid = _check_output(err.scores, len(texts)) is None
-        return (err.scores if valid else None), f"raised {type(err).__name__}: {err}", err.failed
+        message = f"raised {type(err).__name__}: {err}"
+        if _check_output(err.scores, len(texts)) is None:
+            return err.scores, message, err.failed
+        return None, message, range(len(texts))
     except Exception as err:  # any backend failure must fail closed, whatever its type
         logger.warning("classifier %s failed: %r", clf.name, err)
         return None, f"raised {type(err).__name__}: {err}", range(len(texts))

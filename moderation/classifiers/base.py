@@ -18,6 +18,11 @@ CANONICAL_LABELS = (
 )
 
 
+# A slow backend may bring `bands`: label → [low, high) of the fast scores it re-scores in a
+# cascade. Every probability lies in this one: the backend then re-scores every post it may.
+OPEN_BAND = (0.0, 1.01)
+
+
 @runtime_checkable
 class Classifier(Protocol):
     name: str  # registry id, versioned: "keywords.v1"

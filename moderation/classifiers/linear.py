@@ -122,8 +122,7 @@ class LinearArtifact:
 
     def probabilities(self, blocks: Blocks) -> np.ndarray:
         """Calibrated probability per head, (texts, heads)."""
-        z = self.margins(blocks) * self.platt[:, 0] + self.platt[:, 1]
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+        return sigmoid(self.margins(blocks) * self.platt[:, 0] + self.platt[:, 1])
 
     def label_scores(self, featurizer: Featurizer, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """Probability per label: the max over its heads (its Han heads for Han-script posts)."""
@@ -139,6 +138,11 @@ class LinearArtifact:
 
     def _max_over(self, probs: np.ndarray, heads: list[str]) -> np.ndarray:
         return probs[:, [self.heads.index(h) for h in heads]].max(axis=1)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    out: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+    return out
 
 
 def read_metadata(folder: Path) -> dict[str, Any]:

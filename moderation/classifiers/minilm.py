@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from moderation.classifiers import register
+from moderation.classifiers.base import OPEN_BAND
+from moderation.classifiers.linear import sigmoid
 from moderation.errors import ModelNotAvailable
 
 if TYPE_CHECKING:
@@ -78,19 +80,10 @@ class EncoderArtifact:
 
     @classmethod
     def load(cls, folder: Path, *, with_state: bool = True) -> EncoderArtifact:
-        paths = [folder / f"{NAME}.json", folder / f"{NAME}.safetensors"]
-        missing = [p for p in paths if not p.is_file()]
-        if missing:
-            raise ModelNotAvailable(
-                f"{NAME}: artifact {missing[0]} not found; train it with "
-                f"`python -m moderation train --data ../shared/data --out {folder}`"
-            )
-        doc = json.loads(paths[0].read_text())
-        state: dict[str, np.ndarray] = {}
-        if with_state:
-            from safetensors.numpy import load_file
-
-            state = load_file(str(paths[1]))
+        for path in (folder / f"{NAME}.json", folder / f"{NAME}.safetensors"):
+            _require(path, folder)
+        doc = json.loads((folder / f"{NAME}.json").read_text())
+        state = read_tuned_state(folder) if with_state else {}
         known = {"name", "base", "labels", "tuned_layers", "max_tokens", "platt", "blend", "bands"}
         known |= {"thresholds", "every_post_thresholds"}
         return cls(
@@ -105,6 +98,22 @@ class EncoderArtifact:
             every_post_thresholds=doc.get("every_post_thresholds", {}),
             state=state,
             meta={k: v for k, v in doc.items() if k not in known},
+        )
+
+
+def read_tuned_state(folder: Path) -> dict[str, np.ndarray]:
+    from safetensors.numpy import load_file
+
+    path = folder / f"{NAME}.safetensors"
+    _require(path, folder)
+    return load_file(str(path))
+
+
+def _require(path: Path, folder: Path) -> None:
+    if not path.is_file():
+        raise ModelNotAvailable(
+            f"{NAME}: artifact {path} not found; train it with "
+            f"`python -m moderation train --data ../shared/data --out {folder}`"
         )
 
 
@@ -134,15 +143,17 @@ def check_base(base_dir: Path | None) -> Path:
     return Path(base_dir)
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    out: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
-    return out
-
-
 def logit(p: np.ndarray) -> np.ndarray:
     q = np.clip(p, 1e-6, 1.0 - 1e-6)
     out: np.ndarray = np.log(q / (1.0 - q))
     return out
+
+
+def blend(weights: Sequence[float], fast: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """The cascade's probability from the fast probability and the encoder logit, as fitted:
+    sigmoid(w_fast · logit(fast) + w_enc · z + b). Training's thresholds read the same function."""
+    w_fast, w_enc, b = weights
+    return sigmoid(w_fast * logit(fast) + w_enc * z + b)
 
 
 @register(NAME)
@@ -170,7 +181,7 @@ class MiniLMClassifier:
         # The cascade's bands and thresholds when it runs behind linear.v2: the trained bands, or
         # every (English) post where the cores or a GPU are there for it.
         bands = {k: (float(lo), float(hi)) for k, (lo, hi) in self._artifact.bands.items()}
-        self.bands = {k: (0.0, 1.01) for k in bands} if every_post else bands
+        self.bands = dict.fromkeys(bands, OPEN_BAND) if every_post else bands
         self.thresholds = (
             self._artifact.every_post_thresholds if every_post else self._artifact.thresholds
         )
@@ -200,11 +211,14 @@ class MiniLMClassifier:
     ) -> list[dict[str, float]]:
         """The blend of the fast model's scores and this model's, per label."""
         z = self.logits(texts)
-        columns = {}
-        for j, label in enumerate(self.labels):
-            w_fast, w_enc, b = self._artifact.blend[label]
-            prior = logit(np.array([row.get(label, 0.0) for row in fast], dtype=np.float64))
-            columns[label] = sigmoid(w_fast * prior + w_enc * z[:, j] + b)
+        columns = {
+            label: blend(
+                self._artifact.blend[label],
+                np.array([row.get(label, 0.0) for row in fast], dtype=np.float64),
+                z[:, j],
+            )
+            for j, label in enumerate(self.labels)
+        }
         return _rows(columns, len(texts))
 
     def _load(self) -> tuple[SentenceEncoder, Tokens]:
@@ -215,10 +229,10 @@ class MiniLMClassifier:
 
             if self._threads:
                 torch.set_num_threads(self._threads)
-            artifact = EncoderArtifact.load(self._folder)
-            model = SentenceEncoder(self._base, artifact.labels, artifact.tuned_layers)
-            model.load_tuned_state(artifact.state)
-            self._model = (model.eval(), Tokens(self._base, artifact.max_tokens))
+            meta = self._artifact  # read at build time; only the tensors are left to read
+            model = SentenceEncoder(self._base, meta.labels, meta.tuned_layers)
+            model.load_tuned_state(read_tuned_state(self._folder))
+            self._model = (model.eval(), Tokens(self._base, meta.max_tokens))
         return self._model
 
 
