@@ -1,5 +1,6 @@
 """Functional probes: hate, threats and insults the product must flag, and the look-alikes it must
-not (negated hate, counter-speech, people naming their identity, violent idioms, newcomers).
+not (negated hate, counter-speech, people naming their identity, violent idioms, swearing in
+praise, newcomers).
 
     PYTHONPATH=. .venv/bin/python bench/functional_report.py [--models moderation/models] [-v]
 

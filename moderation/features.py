@@ -23,7 +23,7 @@ import scipy.sparse as sp
 
 from moderation import hashing
 from moderation.cues import CUE_NAMES, cue_matrix
-from moderation.normalise import fold_joined
+from moderation.normalise import fold_joined, unleet
 
 __all__ = ["CUE_NAMES", "Blocks", "FeatureSpec", "Featurizer", "chunks", "stack"]
 
@@ -46,6 +46,12 @@ class FeatureSpec:
     # Every digit hashes as "0": phone numbers, prices and codes share n-grams ("£0000", "0000000")
     # instead of each number being a feature seen once.
     fold_digits: bool = True
+    # Traditional Han characters hash as their simplified forms ("廢物" as "废物"): the Chinese
+    # corpora are simplified, and traditional posts would otherwise miss every weight they taught.
+    simplify_han: bool = True
+    # Leetspeak hashes as the letters it imitates ("m0r0n" as "moron", `normalise.unleet`), as the
+    # rules engine folds it: a toxic word in leetspeak otherwise misses the word's weights.
+    unleet: bool = True
 
     def __post_init__(self) -> None:
         for size in (self.char_features, self.word_features):
@@ -68,6 +74,8 @@ class FeatureSpec:
             word_ngrams=tuple(data["word_ngrams"]),  # type: ignore[arg-type]
             sublinear_tf=bool(data.get("sublinear_tf", True)),
             fold_digits=bool(data.get("fold_digits", False)),
+            simplify_han=bool(data.get("simplify_han", False)),
+            unleet=bool(data.get("unleet", False)),
         )
 
 
@@ -102,7 +110,9 @@ class Featurizer:
         raw, folded = fold_joined(texts)
         cps = hashing.codepoints(folded)
         rows = hashing.row_of_position(cps)
-        hashed = np.where(hashing.DIGIT[cps], ord("0"), cps) if spec.fold_digits else cps
+        hashed = hashing.codepoints(unleet(folded)) if spec.unleet else cps
+        hashed = hashing.simplified(hashed) if spec.simplify_han else hashed
+        hashed = np.where(hashing.DIGIT[hashed], ord("0"), hashed) if spec.fold_digits else hashed
         char_bits, word_bits = (
             spec.char_features.bit_length() - 1,
             spec.word_features.bit_length() - 1,

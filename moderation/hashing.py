@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 import numpy as np
 
-from moderation.normalise import SEP
+from moderation.normalise import SEP, simplified_chars
 
 _SPACE = 32
 _BASE = 0x100000001B3  # odd, so invertible modulo 2^64
@@ -50,6 +51,26 @@ def _class_table(pattern: str) -> np.ndarray:
 WORD_CHAR = _class_table(r"\w")
 DIGIT = _class_table(r"\d")
 HAN = _class_table(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+
+
+# Han characters that OpenCC's t2s changes all lie below this code point.
+_T2S_END = 0xA000
+
+
+@lru_cache(maxsize=1)
+def _t2s_table() -> np.ndarray:
+    table = np.arange(_T2S_END, dtype=np.uint32)
+    for traditional, simplified in simplified_chars().items():
+        table[ord(traditional)] = ord(simplified)
+    return table
+
+
+def simplified(cps: np.ndarray) -> np.ndarray:
+    """The code points with traditional Han characters replaced by their simplified forms."""
+    out = cps.copy()
+    low = cps < _T2S_END
+    out[low] = _t2s_table()[cps[low]]
+    return out
 
 
 def codepoints(joined: str) -> np.ndarray:

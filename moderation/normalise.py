@@ -2,6 +2,8 @@
 
 `fold` is the cheap, always-on normalisation: Unicode NFKC (full-width → ASCII), case folding and
 removal of zero-width characters. The rules engine layers evasion-specific folds on top.
+`simplified_chars` is OpenCC's traditional → simplified Chinese, character by character, which the
+rules engine and the classifiers' features both apply.
 """
 
 from __future__ import annotations
@@ -9,6 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
+
+import opencc
 
 # Joins a batch's posts into one string for the vectorised passes (hashing, cues): `fold` never
 # produces NUL (the contract rejects it, and `fold_joined` drops it), and no cue pattern matches it.
@@ -16,6 +21,10 @@ SEP = "\x00"
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
 # Runs of whitespace other than a single space (single spaces, the common case, stay untouched).
 _SPACES = re.compile(r" \s+|[^\S ]\s*")
+# Leetspeak: digits and look-alike symbols inside a token that also has letters read as the
+# letters they imitate ("fr33 f0ll0wers", "m0r0n"); pure numbers ("1000", phone numbers) stay.
+LEET = str.maketrans("01345789$|", "oieastbgsl")
+LEET_TOKEN = re.compile(r"(?<![a-z0-9$|])(?=[a-z0-9$|]*[a-z])(?=[a-z0-9$|]*[0-9$|])[a-z0-9$|]+")
 
 
 def fold(text: str) -> str:
@@ -35,3 +44,18 @@ def fold_joined(texts: Sequence[str]) -> tuple[list[str], str]:
     text = unicodedata.normalize("NFKC", SEP.join(raw))
     text = _SPACES.sub(" ", _ZERO_WIDTH.sub("", text).casefold())
     return raw, text.replace(" " + SEP, SEP).replace(SEP + " ", SEP).strip(" ")
+
+
+def unleet(folded: str) -> str:
+    """Leetspeak tokens of folded text as letters; the length is kept, so positions stay."""
+    return LEET_TOKEN.sub(lambda m: m[0].translate(LEET), folded)
+
+
+@lru_cache(maxsize=1)
+def simplified_chars() -> dict[str, str]:
+    """Traditional → simplified for every Han character OpenCC's t2s changes one for one."""
+    han = "".join(chr(c) for c in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)))
+    simplified = opencc.OpenCC("t2s").convert(han)
+    if len(simplified) != len(han):  # phrase-level conversions would break the 1:1 map
+        simplified = "".join(opencc.OpenCC("t2s").convert(c) or c for c in han)
+    return {t: s for t, s in zip(han, simplified, strict=True) if t != s and len(s) == 1}

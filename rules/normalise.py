@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
-import opencc
+from moderation.normalise import LEET, LEET_TOKEN, simplified_chars
 
 FOLDS = ("leet", "homoglyph", "separators", "traditional", "emoji", "accents")
 
@@ -27,8 +27,6 @@ _HOMOGLYPHS = str.maketrans(
     "аеёіїјоросхуѕԁɡһԛԝвнмткαβεικνορτυχωı",
     "aeeiijopocxysdghqwbhmtkabeikvoptuxwi",
 )
-_LEET = str.maketrans("01345789$|", "oieastbgsl")
-_LEET_TOKEN = re.compile(r"(?<![a-z0-9$|])(?=[a-z0-9$|]*[a-z])(?=[a-z0-9$|]*[0-9$|])[a-z0-9$|]+")
 _SPACE_RUN = re.compile(r" {2,}")
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_GAP = re.compile(rf"(?<=[{_HAN}])[ .·•*_\-~|/\\+]+(?=[{_HAN}])")
@@ -37,7 +35,7 @@ _SPELLED_SPACES = re.compile(r"(?<![a-z0-9])(?:[a-z0-9] ){2,}[a-z0-9](?![a-z0-9]
 # Cheap searches that rule a pass out for most posts before its costlier pattern runs.
 _CUES = {
     _SPACE_RUN: re.compile("  "),
-    _LEET_TOKEN: re.compile(r"[0-9$|]"),
+    LEET_TOKEN: re.compile(r"[0-9$|]"),
     _HAN_GAP: re.compile(rf"[{_HAN}][ .·•*_\-~|/\\+]"),
     _SPELLED_DOTS: re.compile(r"[.·•*_\-~|/][a-z]"),
     _SPELLED_SPACES: re.compile(r" [a-z0-9] "),
@@ -51,7 +49,7 @@ Pieces = list[tuple[str, int]]
 
 
 def _leet(m: re.Match[str]) -> Pieces:
-    return [(c, i) for i, c in enumerate(m.group().translate(_LEET))]
+    return [(c, i) for i, c in enumerate(m.group().translate(LEET))]
 
 
 def _drop_separators(m: re.Match[str]) -> Pieces:
@@ -82,7 +80,7 @@ class Folder:
         )
         steps: list[Step] = [(_SPACE_RUN, _one_space)]
         if "leet" not in skip:
-            steps.append((_LEET_TOKEN, _leet))
+            steps.append((LEET_TOKEN, _leet))
         if "separators" not in skip:
             steps += [
                 (_HAN_GAP, _drop_separators),
@@ -167,7 +165,7 @@ def original_span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
 def _char_table(homoglyph: bool, traditional: bool, emoji: bool, accents: bool) -> dict[int, str]:
     """Per-character folds as a `str.translate` table (pure data, so caching it is safe)."""
     table: dict[int, str] = {}
-    t2s = _t2s_map() if traditional else {}
+    t2s = simplified_chars() if traditional else {}
     for code in (*range(0x10000), *range(0x1F000, 0x1FC00), *range(0xE0000, 0xE0080)):
         c = chr(code)
         folded = _fold_char(c, homoglyph, emoji, accents)
@@ -191,11 +189,3 @@ def _fold_char(c: str, homoglyph: bool, emoji: bool, accents: bool) -> str:
     if homoglyph:
         folded = folded.translate(_HOMOGLYPHS)
     return "".join(" " if ch.isspace() else ch for ch in folded)
-
-
-def _t2s_map() -> dict[str, str]:
-    han = "".join(chr(c) for c in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)))
-    simplified = opencc.OpenCC("t2s").convert(han)
-    if len(simplified) != len(han):  # phrase-level conversions would break the 1:1 map
-        simplified = "".join(opencc.OpenCC("t2s").convert(c) or c for c in han)
-    return {t: s for t, s in zip(han, simplified, strict=True) if t != s and len(s) == 1}

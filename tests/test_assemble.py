@@ -76,3 +76,10 @@ def test_every_threat_and_insult_probe_is_flagged(policy: Policy, text: str) -> 
 def test_every_idiom_and_newcomer_probe_is_allowed(policy: Policy, text: str) -> None:
     verdict = moderate(post(text), policy=policy)
     assert verdict.action is Action.ALLOW, verdict.reasons
+
+
+# Newcomers swear in praise ("holy shit this is good"); the corpora call every swear word toxic.
+# A reviewer may see such a post, but it is never removed unseen.
+@pytest.mark.parametrize("text", _probes("profanity"))
+def test_no_swearing_in_praise_probe_is_removed(policy: Policy, text: str) -> None:
+    assert moderate(post(text), policy=policy).action is not Action.REMOVE

@@ -95,7 +95,7 @@ def test_policy_thresholds_come_from_the_artifact(linear) -> None:
         ("thank you so much for the warm welcome!", "toxicity", False),
         ("你是傻逼吧，脑子有病", "toxicity", True),
         ("欢迎美国朋友来小红书", "toxicity", False),
-        # Naming an identity is not an insult (templates in moderation/augment.py teach it; these
+        # Naming an identity is not an insult (moderation/template_phrases.py teaches it; these
         # sentences are not among them); hate about the same identities still is.
         ("as a muslim I really like this community", "toxicity", False),
         ("my neighbour is deaf and teaches me sign language", "toxicity", False),
@@ -109,6 +109,26 @@ def test_policy_thresholds_come_from_the_artifact(linear) -> None:
 def test_plain_cases_land_on_the_right_side_of_review(linear, text, label, high) -> None:
     (scores,) = linear.predict_proba([text])
     assert (scores[label] >= linear.thresholds[label]["review"]) is high
+
+
+# Swearing in praise is how many newcomers talk (moderation/template_phrases.py); the corpora
+# label every swear word toxic. Such a post may reach a reviewer but is never removed unseen,
+# while swearing at someone still is. None of these sentences is a template.
+@pytest.mark.parametrize(
+    ("text", "removed"),
+    [
+        ("I'm so fucking happy I found this app", False),
+        ("the fuck, why is this bubble tea so good", False),
+        ("these photos are damn impressive", False),
+        ("卧槽，这个夜景也太美了", False),
+        ("go fuck yourself, you clueless idiot", True),
+        ("shut your fucking mouth, loser", True),
+        ("滚你妈的，傻逼", True),
+    ],
+)
+def test_swearing_is_removed_only_when_aimed_at_someone(linear, text, removed) -> None:
+    (scores,) = linear.predict_proba([text])
+    assert (scores["toxicity"] >= linear.thresholds["toxicity"]["remove"]) is removed
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,13 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from moderation.evaluation import SourceMetrics, _metrics, auc_with_ci, render_sources
+from moderation.evaluation import (
+    SourceMetrics,
+    _in_traditional,
+    _metrics,
+    auc_with_ci,
+    render_sources,
+)
 
 
 class Thresholds:
@@ -64,3 +70,17 @@ def test_a_source_without_both_classes_has_no_auc() -> None:
 def test_the_table_shows_the_interval() -> None:
     metric = SourceMetrics("spam", "sms", 10, 3, 0.9, 0.8, 0.97, 0.85, 0.5, 0.2, 0.01, 0.0)
     assert "| 0.900 | 0.800–0.970 | 0.850 |" in render_sources([metric])
+
+
+def test_chinese_toxicity_rows_are_scored_again_in_traditional_characters() -> None:
+    test = pd.DataFrame(
+        {
+            "text": ["河南人都是骗子", "you are kind", "加微信领红包"],
+            "label": [1, 0, 1],
+            "lang": ["zh", "en", "zh"],
+            "source": ["cold", "jigsaw", "spam_zh"],
+            "task": ["toxicity", "toxicity", "spam"],
+        }
+    )
+    (row,) = _in_traditional(test).itertuples()
+    assert (row.text, row.source, row.label) == ("河南人都是騙子", "cold (traditional)", 1)

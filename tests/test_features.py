@@ -6,13 +6,14 @@ import itertools
 import re
 
 import numpy as np
+import opencc
 import pytest
 
 from moderation import hashing
 from moderation.cues import _PATTERNS, CUE_NAMES, PHONE, RUN_CUES, compile_cue, cue_matrix
 from moderation.features import FeatureSpec, Featurizer, chunks
 from moderation.hashing import SEP
-from moderation.normalise import fold, fold_joined
+from moderation.normalise import fold, fold_joined, unleet
 
 SPEC = FeatureSpec(char_features=2**12, char_ngrams=(1, 5), word_features=2**10)
 TEXTS = [
@@ -43,6 +44,7 @@ BASE, MIX, PAIR, WORD_SALT = (
     0x165667B19E3779F9,
 )
 M64 = 2**64 - 1
+T2S = opencc.OpenCC("t2s")
 HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]"
 TOKEN = re.compile(f"{HAN}|(?:(?!{HAN})\\w)+")
 
@@ -61,8 +63,11 @@ def bucket(h: int, salt: int, bits: int) -> int:
 
 
 def reference(text: str, spec: FeatureSpec) -> tuple[list[int], list[int]]:
-    """Char n-grams of each space-padded word, then words (each Han char one) and bigrams."""
-    folded = re.sub(r"\d", "0", fold(text.replace(SEP, "")))  # spec.fold_digits
+    """Char n-grams of each space-padded word, then words (each Han char one) and bigrams, with
+    leetspeak as letters, traditional Han characters simplified and digits as 0."""
+    letters = unleet(fold(text.replace(SEP, "")))  # spec.unleet
+    simplified = re.sub(HAN, lambda m: T2S.convert(m[0]), letters)  # spec.simplify_han
+    folded = re.sub(r"\d", "0", simplified)  # spec.fold_digits
     cbits, wbits = spec.char_features.bit_length() - 1, spec.word_features.bit_length() - 1
     chars = [
         bucket(poly(padded[i : i + n]), n, cbits)
@@ -85,6 +90,20 @@ def row_entries(matrix, row: int) -> list[int]:
     """Column indices of one row, each repeated by its count."""
     start, end = matrix.indptr[row], matrix.indptr[row + 1]
     return sorted(np.repeat(matrix.indices[start:end], matrix.data[start:end].astype(int)).tolist())
+
+
+@pytest.mark.parametrize(
+    ("variant", "plain"),
+    [
+        ("你就是個廢物，滾", "你就是个废物，滚"),  # traditional Han as simplified
+        ("歡迎TikTok難民 加微信abc", "欢迎TikTok难民 加微信abc"),
+        ("you m0r0n, st0p", "you moron, stop"),  # leetspeak as letters
+    ],
+)
+def test_spelling_variants_share_the_ngrams_of_their_plain_form(variant, plain) -> None:
+    chars, words, *_ = Featurizer(SPEC).counts([variant, plain])
+    assert row_entries(chars, 0) == row_entries(chars, 1)
+    assert row_entries(words, 0) == row_entries(words, 1)
 
 
 def test_fold_joined_equals_fold_per_post() -> None:
