@@ -19,6 +19,7 @@ import random
 import pandas as pd
 
 from moderation import template_phrases as P
+from moderation.cascade import has_han
 
 SOURCE = "benign_templates"
 
@@ -59,7 +60,8 @@ def template_rows(seed: int) -> pd.DataFrame:
         {
             "text": texts + hateful,
             "label": [0] * len(texts) + [1] * len(hateful),
-            "lang": "en",
+            # Every Chinese template has a Han character (the pinyin insults too: "nmsl，你个sb").
+            "lang": ["zh" if has_han(t) else "en" for t in texts + hateful],
             "source": SOURCE,
             "task": "toxicity",
             "split": "train",

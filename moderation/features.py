@@ -23,7 +23,7 @@ import scipy.sparse as sp
 
 from moderation import hashing
 from moderation.cues import CUE_NAMES, cue_matrix
-from moderation.normalise import fold_joined, unleet
+from moderation.normalise import fold_joined, join_spelled, unleet
 
 __all__ = ["CUE_NAMES", "Blocks", "FeatureSpec", "Featurizer", "chunks", "stack"]
 
@@ -49,9 +49,10 @@ class FeatureSpec:
     # Traditional Han characters hash as their simplified forms ("廢物" as "废物"): the Chinese
     # corpora are simplified, and traditional posts would otherwise miss every weight they taught.
     simplify_han: bool = True
-    # Leetspeak hashes as the letters it imitates ("m0r0n" as "moron", `normalise.unleet`), as the
-    # rules engine folds it: a toxic word in leetspeak otherwise misses the word's weights.
+    # Evasive spellings hash as the word they spell, as the rules engine folds them: a toxic word
+    # in leetspeak ("m0r0n") or spelled out ("d i s g u s t i n g") otherwise misses its weights.
     unleet: bool = True
+    join_spelled: bool = True
 
     def __post_init__(self) -> None:
         for size in (self.char_features, self.word_features):
@@ -76,6 +77,7 @@ class FeatureSpec:
             fold_digits=bool(data.get("fold_digits", False)),
             simplify_han=bool(data.get("simplify_han", False)),
             unleet=bool(data.get("unleet", False)),
+            join_spelled=bool(data.get("join_spelled", False)),
         )
 
 
@@ -108,10 +110,9 @@ class Featurizer:
     def _counts_chunk(self, texts: Sequence[str]) -> Blocks:
         spec, n = self.spec, len(texts)
         raw, folded = fold_joined(texts)
-        cps = hashing.codepoints(folded)
+        cps = hashing.codepoints(self._as_read(folded))
         rows = hashing.row_of_position(cps)
-        hashed = hashing.codepoints(unleet(folded)) if spec.unleet else cps
-        hashed = hashing.simplified(hashed) if spec.simplify_han else hashed
+        hashed = hashing.simplified(cps) if spec.simplify_han else cps
         hashed = np.where(hashing.DIGIT[hashed], ord("0"), hashed) if spec.fold_digits else hashed
         char_bits, word_bits = (
             spec.char_features.bit_length() - 1,
@@ -126,6 +127,13 @@ class Featurizer:
             cue_matrix(raw, folded) if n else np.zeros((0, len(CUE_NAMES)), np.float32),
             _han_share(cps, rows, tokens[0], n),
         )
+
+    def _as_read(self, folded: str) -> str:
+        """The folded batch with spelled-out words joined and leetspeak as letters (cues still
+        read the folded text: "abc12345" is a handle, "1 2 3" a digit run)."""
+        if self.spec.join_spelled:
+            folded = join_spelled(folded)
+        return unleet(folded) if self.spec.unleet else folded
 
     def blocks(self, texts: Sequence[str]) -> Blocks:
         """Weighted blocks: inference multiplies each by its slice of the weights."""

@@ -25,6 +25,10 @@ _SPACES = re.compile(r" \s+|[^\S ]\s*")
 # letters they imitate ("fr33 f0ll0wers", "m0r0n"); pure numbers ("1000", phone numbers) stay.
 LEET = str.maketrans("01345789$|", "oieastbgsl")
 LEET_TOKEN = re.compile(r"(?<![a-z0-9$|])(?=[a-z0-9$|]*[a-z])(?=[a-z0-9$|]*[0-9$|])[a-z0-9$|]+")
+# Words spelled out with separators between their letters ("f u c k", "w.e.c.h.a.t").
+SEPARATORS = frozenset(" .·•*_-~|/\\+")
+SPELLED_DOTS = re.compile(r"(?<![a-z0-9])(?:[a-z][.·•*_\-~|/]+)+[a-z](?![a-z0-9])")
+SPELLED_SPACES = re.compile(r"(?<![a-z0-9])(?:[a-z0-9] ){2,}[a-z0-9](?![a-z0-9])")
 
 
 def fold(text: str) -> str:
@@ -49,6 +53,13 @@ def fold_joined(texts: Sequence[str]) -> tuple[list[str], str]:
 def unleet(folded: str) -> str:
     """Leetspeak tokens of folded text as letters; the length is kept, so positions stay."""
     return LEET_TOKEN.sub(lambda m: m[0].translate(LEET), folded)
+
+
+def join_spelled(folded: str) -> str:
+    """Spelled-out words of folded text as words: "f u c k" → "fuck", "w.e.c.h.a.t" → "wechat"."""
+    for pattern in (SPELLED_DOTS, SPELLED_SPACES):
+        folded = pattern.sub(lambda m: "".join(c for c in m[0] if c not in SEPARATORS), folded)
+    return folded
 
 
 @lru_cache(maxsize=1)

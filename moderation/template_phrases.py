@@ -227,7 +227,19 @@ THREATS = [
 ]
 # Chinese counter-speech and neutral mentions of groups, with hateful twins (SWSR and COLD teach
 # that naming women or foreigners is offensive; "说女人都是蠢货是错误的" scored 0.90).
-ZH_GROUPS = ["女人", "女生", "外国人", "黑人", "同性恋", "老外", "美国人", "农村人", "残疾人"]
+ZH_GROUPS = [
+    "女人",
+    "女生",
+    "外国人",
+    "黑人",
+    "同性恋",
+    "老外",
+    "美国人",
+    "农村人",
+    "残疾人",
+    "脑瘫患者",
+    "智障人士",
+]
 ZH_NEUTRAL = [
     "我是{g}",
     "我的好朋友是{g}",
@@ -312,5 +324,15 @@ SWEAR_AT = [
 INSULTS = ["idiot", "loser", "moron", "clown", "bitch", "asshole"]
 ZH_SWEAR_OPENERS = ["卧槽", "我靠", "我去", "牛逼", "妈呀", "我草"]
 ZH_PRAISE = ["这也太好吃了", "风景绝了", "你做的视频好棒", "终于学会了", "这只猫好可爱", "太美了吧"]
-ZH_SWEAR_AT = ["你这个{i}", "{i}，给我滚", "你他妈是{i}吧", "去你妈的{i}", "闭嘴吧你这个{i}"]
-ZH_INSULTS = ["傻逼", "脑残", "废物", "贱人", "蠢猪", "狗东西"]
+# Chinese abuse online is often pinyin initials (nmsl = 你妈死了, cnm = 操你妈, sb = 傻逼,
+# nt = 脑瘫) and disability words aimed at a person; ZH_GROUPS names the disabilities neutrally.
+ZH_SWEAR_AT = [
+    "你这个{i}",
+    "{i}，给我滚",
+    "你他妈是{i}吧",
+    "去你妈的{i}",
+    "闭嘴吧你这个{i}",
+    "nmsl，你个{i}",
+    "cnm，你个{i}",
+]
+ZH_INSULTS = ["傻逼", "脑残", "废物", "贱人", "蠢猪", "狗东西", "sb", "nt", "脑瘫", "智障", "傻b"]

@@ -19,7 +19,14 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
-from moderation.normalise import LEET, LEET_TOKEN, simplified_chars
+from moderation.normalise import (
+    LEET,
+    LEET_TOKEN,
+    SEPARATORS,
+    SPELLED_DOTS,
+    SPELLED_SPACES,
+    simplified_chars,
+)
 
 FOLDS = ("leet", "homoglyph", "separators", "traditional", "emoji", "accents")
 
@@ -30,19 +37,16 @@ _HOMOGLYPHS = str.maketrans(
 _SPACE_RUN = re.compile(r" {2,}")
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_GAP = re.compile(rf"(?<=[{_HAN}])[ .·•*_\-~|/\\+]+(?=[{_HAN}])")
-_SPELLED_DOTS = re.compile(r"(?<![a-z0-9])(?:[a-z][.·•*_\-~|/]+)+[a-z](?![a-z0-9])")
-_SPELLED_SPACES = re.compile(r"(?<![a-z0-9])(?:[a-z0-9] ){2,}[a-z0-9](?![a-z0-9])")
 # Cheap searches that rule a pass out for most posts before its costlier pattern runs.
 _CUES = {
     _SPACE_RUN: re.compile("  "),
     LEET_TOKEN: re.compile(r"[0-9$|]"),
     _HAN_GAP: re.compile(rf"[{_HAN}][ .·•*_\-~|/\\+]"),
-    _SPELLED_DOTS: re.compile(r"[.·•*_\-~|/][a-z]"),
-    _SPELLED_SPACES: re.compile(r" [a-z0-9] "),
+    SPELLED_DOTS: re.compile(r"[.·•*_\-~|/][a-z]"),
+    SPELLED_SPACES: re.compile(r" [a-z0-9] "),
 }
 # Printable ASCII never changes after lower(); everything else goes through the table.
 _UNUSUAL = re.compile(r"[^\x20-\x7e]+")
-_SEPARATORS = frozenset(" .·•*_-~|/\\+")
 
 # A substitution returns the kept or replaced characters, each with its offset inside the match.
 Pieces = list[tuple[str, int]]
@@ -53,7 +57,7 @@ def _leet(m: re.Match[str]) -> Pieces:
 
 
 def _drop_separators(m: re.Match[str]) -> Pieces:
-    return [(c, i) for i, c in enumerate(m.group()) if c not in _SEPARATORS]
+    return [(c, i) for i, c in enumerate(m.group()) if c not in SEPARATORS]
 
 
 def _one_space(m: re.Match[str]) -> Pieces:
@@ -84,8 +88,8 @@ class Folder:
         if "separators" not in skip:
             steps += [
                 (_HAN_GAP, _drop_separators),
-                (_SPELLED_DOTS, _drop_separators),
-                (_SPELLED_SPACES, _drop_separators),
+                (SPELLED_DOTS, _drop_separators),
+                (SPELLED_SPACES, _drop_separators),
             ]
         self._steps = tuple(steps)
         self._fast = tuple(

@@ -102,6 +102,10 @@ def test_policy_thresholds_come_from_the_artifact(linear) -> None:
         ("我的室友是黑人，人很好", "toxicity", False),
         ("black people are animals", "toxicity", True),
         ("黑人都是垃圾", "toxicity", True),
+        # Pinyin initials and disability words aimed at a person; the disability named is not.
+        ("你就是个sb", "toxicity", True),
+        ("你个脑瘫", "toxicity", True),
+        ("脑瘫儿童康复中心招志愿者", "toxicity", False),
         ("WINNER!! claim your £1000 cash prize now, call 09061701461", "spam", True),
         ("see you at dinner tonight", "spam", False),
     ],

@@ -13,7 +13,7 @@ from moderation import hashing
 from moderation.cues import _PATTERNS, CUE_NAMES, PHONE, RUN_CUES, compile_cue, cue_matrix
 from moderation.features import FeatureSpec, Featurizer, chunks
 from moderation.hashing import SEP
-from moderation.normalise import fold, fold_joined, unleet
+from moderation.normalise import fold, fold_joined, join_spelled, unleet
 
 SPEC = FeatureSpec(char_features=2**12, char_ngrams=(1, 5), word_features=2**10)
 TEXTS = [
@@ -33,6 +33,7 @@ TEXTS = [
     "nul\x00inside",
     "ids abc123 a1b2c3d4 123456 abcdefg x_9_y_z 中abc123 abc123中 ٣٣٣٣٣ 1234",
     "lone \ud800 surrogate",
+    "you are a p a t h e t i c l0$er, a-d-d m.e",
     "x",
     "",
     "中",
@@ -64,8 +65,8 @@ def bucket(h: int, salt: int, bits: int) -> int:
 
 def reference(text: str, spec: FeatureSpec) -> tuple[list[int], list[int]]:
     """Char n-grams of each space-padded word, then words (each Han char one) and bigrams, with
-    leetspeak as letters, traditional Han characters simplified and digits as 0."""
-    letters = unleet(fold(text.replace(SEP, "")))  # spec.unleet
+    spelled-out words joined, leetspeak as letters, traditional Han simplified and digits as 0."""
+    letters = unleet(join_spelled(fold(text.replace(SEP, ""))))  # spec.join_spelled, .unleet
     simplified = re.sub(HAN, lambda m: T2S.convert(m[0]), letters)  # spec.simplify_han
     folded = re.sub(r"\d", "0", simplified)  # spec.fold_digits
     cbits, wbits = spec.char_features.bit_length() - 1, spec.word_features.bit_length() - 1
@@ -98,6 +99,8 @@ def row_entries(matrix, row: int) -> list[int]:
         ("你就是個廢物，滾", "你就是个废物，滚"),  # traditional Han as simplified
         ("歡迎TikTok難民 加微信abc", "欢迎TikTok难民 加微信abc"),
         ("you m0r0n, st0p", "you moron, stop"),  # leetspeak as letters
+        ("women are d i s g u s t i n g", "women are disgusting"),  # spelled out
+        ("st$$pid w.e.c.h.a.t", "stsspid wechat"),
     ],
 )
 def test_spelling_variants_share_the_ngrams_of_their_plain_form(variant, plain) -> None:
