@@ -6,9 +6,10 @@ write exactly those shapes kindly ("you are all so kind", "I don't hate anyone h
 model sees a few thousand of them as non-toxic: compliments, thanks, questions, negated hate and
 counter-speech, people naming their identity, violent idioms ("you killed it"), swearing in praise
 ("holy shit this is good"), neutral mentions of places and groups, in English and Chinese; each
-shape has hateful twins. The phrases are in `moderation.template_phrases`. Only the training
-split gets them; every metric in the model card is measured on the corpora's held-out rows.
-Seeded, so training stays reproducible.
+shape has hateful twins. The phrases are data, in `moderation.template_phrases` (English, and the
+lists that mix both languages) and `template_phrases_zh`. Only the training split gets them; every
+metric in the model card is measured on the corpora's held-out rows. Seeded, so training stays
+reproducible.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import random
 
 import pandas as pd
 
-from moderation import template_phrases as P
+from moderation import template_phrases as EN
+from moderation import template_phrases_zh as ZH
 from moderation.cascade import has_han
 
 SOURCE = "benign_templates"
@@ -27,34 +29,34 @@ SOURCE = "benign_templates"
 def template_rows(seed: int) -> pd.DataFrame:
     """A few thousand templated rows, mostly non-toxic, for the training split only."""
     rng = random.Random(seed)
-    texts = [f"{y} {n}" for y, n in itertools.product(P.YOU, P.NICE)]
-    texts += [t.format(g=g) for t, g in itertools.product(P.NEGATED + P.COUNTER, P.GROUPS)]
-    texts += [t.format(q=q) for t, q in itertools.product(P.QUESTION_SHAPES, P.QUESTIONS)]
-    texts += [f"{z}{rng.choice(['', '！', '~', ' 😊', '❤️'])}" for z in P.ZH_KIND for _ in range(6)]
+    texts = [f"{y} {n}" for y, n in itertools.product(EN.YOU, EN.NICE)]
+    texts += [t.format(g=g) for t, g in itertools.product(EN.NEGATED + EN.COUNTER, EN.GROUPS)]
+    texts += [t.format(q=q) for t, q in itertools.product(EN.QUESTION_SHAPES, EN.QUESTIONS)]
+    texts += [f"{z}{rng.choice(['', '！', '~', ' 😊', '❤️'])}" for z in ZH.KIND for _ in range(6)]
     texts += [t.capitalize() + rng.choice(["!", " 😊", " ❤️", " lol", ""]) for t in list(texts)]
-    texts += [t.format(p=p) for t, p in itertools.product(P.PLACE_NEUTRAL, P.PLACES)]
-    identity = [t.format(a=a) for t, a in itertools.product(P.IDENTITY_NEUTRAL, P.IDENTITIES)]
+    texts += [t.format(p=p) for t, p in itertools.product(ZH.PLACE_NEUTRAL, ZH.PLACES)]
+    identity = [t.format(a=a) for t, a in itertools.product(EN.IDENTITY_NEUTRAL, EN.IDENTITIES)]
     texts += identity + [t.capitalize() + rng.choice(["!", ".", " 😊", ""]) for t in identity]
-    texts += [t.format(g=g) for t, g in itertools.product(P.ZH_NEUTRAL, P.ZH_GROUPS)]
+    texts += [t.format(g=g) for t, g in itertools.product(ZH.NEUTRAL, ZH.GROUPS)]
     texts += [
-        f"{i}{rng.choice(['', '!', ' 😂', ' lol', '哈哈'])}" for i in P.IDIOMS for _ in range(4)
+        f"{i}{rng.choice(['', '!', ' 😂', ' lol', '哈哈'])}" for i in EN.IDIOMS for _ in range(4)
     ]
-    texts += [f"{o} {p}" for o, p in itertools.product(P.SWEAR_OPENERS, P.PRAISE)]
+    texts += [f"{o} {p}" for o, p in itertools.product(EN.SWEAR_OPENERS, EN.PRAISE)]
     texts += [
-        t.format(t=th, a=rng.choice(P.GOOD))
-        for t, th in itertools.product(P.SWEAR_INTENSIFIED, P.THINGS)
+        t.format(t=th, a=rng.choice(EN.GOOD))
+        for t, th in itertools.product(EN.SWEAR_INTENSIFIED, EN.THINGS)
     ]
     texts += [
         f"{o}{rng.choice(['，', '！', ''])}{p}"
-        for o, p in itertools.product(P.ZH_SWEAR_OPENERS, P.ZH_PRAISE)
+        for o, p in itertools.product(ZH.SWEAR_OPENERS, ZH.PRAISE)
     ]
-    hateful = [t.format(g=g) for t, g in itertools.product(P.HATEFUL, P.GROUPS)]
-    hateful += [t.format(i=i) for t, i in itertools.product(P.SWEAR_AT, P.INSULTS)]
-    hateful += [t.format(i=i) for t, i in itertools.product(P.ZH_SWEAR_AT, P.ZH_INSULTS)]
-    hateful += [t.format(p=p) for t, p in itertools.product(P.PLACE_HATEFUL, P.PLACES)]
-    hateful += [t.format(a=a) for t, a in itertools.product(P.IDENTITY_HATEFUL, P.IDENTITIES)]
-    hateful += [t.format(g=g) for t, g in itertools.product(P.ZH_HATEFUL, P.ZH_GROUPS)]
-    hateful += [f"{t}{rng.choice(['', '!', '。'])}" for t in P.THREATS for _ in range(4)]
+    hateful = [t.format(g=g) for t, g in itertools.product(EN.HATEFUL, EN.GROUPS)]
+    hateful += [t.format(i=i) for t, i in itertools.product(EN.SWEAR_AT, EN.INSULTS)]
+    hateful += [t.format(i=i) for t, i in itertools.product(ZH.SWEAR_AT, ZH.INSULTS)]
+    hateful += [t.format(p=p) for t, p in itertools.product(ZH.PLACE_HATEFUL, ZH.PLACES)]
+    hateful += [t.format(a=a) for t, a in itertools.product(EN.IDENTITY_HATEFUL, EN.IDENTITIES)]
+    hateful += [t.format(g=g) for t, g in itertools.product(ZH.HATEFUL, ZH.GROUPS)]
+    hateful += [f"{t}{rng.choice(['', '!', '。'])}" for t in EN.THREATS for _ in range(4)]
     hateful += [t.capitalize() + rng.choice(["!", "", "."]) for t in list(hateful)]
     return pd.DataFrame(
         {

@@ -2,8 +2,9 @@
 
 `fold` is the cheap, always-on normalisation: Unicode NFKC (full-width → ASCII), case folding and
 removal of zero-width characters. The rules engine layers evasion-specific folds on top.
-`simplified_chars` is OpenCC's traditional → simplified Chinese, character by character, which the
-rules engine and the classifiers' features both apply.
+The evasion folds that the rules engine and the classifiers' features share live here too:
+leetspeak (`unleet`), spelled-out words (`join_spelled`) and OpenCC's traditional → simplified
+Chinese, character by character (`simplified_chars`).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def fold_joined(texts: Sequence[str]) -> tuple[list[str], str]:
 
 
 def unleet(folded: str) -> str:
-    """Leetspeak tokens of folded text as letters; the length is kept, so positions stay."""
+    """Leetspeak tokens of folded text as letters: "m0r0n" → "moron"; "1000" stays."""
     return LEET_TOKEN.sub(lambda m: m[0].translate(LEET), folded)
 
 

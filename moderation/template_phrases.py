@@ -60,6 +60,7 @@ COUNTER = [
     "hating {g} is stupid, be kind",
     "don't tell {g} to go back, they are welcome",
 ]
+
 # Their toxic twins, so the model learns the contrast (negation, counter-speech) rather than
 # "a group name means benign".
 HATEFUL = [
@@ -91,64 +92,6 @@ QUESTIONS = [
     "follow someone",
     "use the search",
 ]
-ZH_KIND = [
-    "你真好",
-    "谢谢你们",
-    "你们太友好了",
-    "你是最棒的",
-    "我不讨厌外国人",
-    "外国人也很友好",
-    "欢迎大家",
-    "谢谢你的耐心",
-    "你们都很可爱",
-    "不要骂外国人，他们是来交朋友的",
-    "地域黑是不对的",
-    "你們真好",
-    "謝謝你們",
-    "我不討厭外國人",
-    "你说的对",
-    "你太有才了",
-    "你好可爱啊",
-]
-
-
-# COLD teaches regional discrimination, so a bag of n-grams learns that a place name is offensive
-# ("a post about snow in a city" scored 0.68). Neutral sentences about places, with hateful twins
-# about the people of those places, teach the difference.
-PLACES = [
-    "河南",
-    "东北",
-    "上海",
-    "北京",
-    "广东",
-    "四川",
-    "湖南",
-    "新疆",
-    "西安",
-    "深圳",
-    "武汉",
-    "天津",
-    "福建",
-    "山东",
-]
-PLACE_NEUTRAL = [
-    "我在{p}工作",
-    "下个月去{p}出差",
-    "我老家在{p}",
-    "{p}的天气怎么样",
-    "{p}的小吃很好吃",
-    "刚从{p}回来",
-    "有人在{p}吗",
-    "{p}今天好冷",
-]
-PLACE_HATEFUL = [
-    "{p}人都是骗子",
-    "{p}人素质太差了",
-    "讨厌{p}人",
-    "{p}人滚出去",
-    "{p}人没一个好东西",
-]
-
 
 # Naming who you are is not an insult. Corpora of slurs teach that "gay" or "black" is toxic on
 # its own ("I'm a gay man and proud" scored 0.90), so identity statements are taught as benign,
@@ -195,6 +138,7 @@ IDENTITY_HATEFUL = [
     "being {a} is a disease",
     "{a} people should not be allowed to live here",
 ]
+
 # Violent words used as idioms ("you killed it!", "笑死我了") are praise and jokes; threats
 # aimed at a person are their twins.
 IDIOMS = [
@@ -225,32 +169,6 @@ THREATS = [
     "我弄死你",
     "小心我打死你",
 ]
-# Chinese counter-speech and neutral mentions of groups, with hateful twins (SWSR and COLD teach
-# that naming women or foreigners is offensive; "说女人都是蠢货是错误的" scored 0.90).
-ZH_GROUPS = [
-    "女人",
-    "女生",
-    "外国人",
-    "黑人",
-    "同性恋",
-    "老外",
-    "美国人",
-    "农村人",
-    "残疾人",
-    "脑瘫患者",
-    "智障人士",
-]
-ZH_NEUTRAL = [
-    "我是{g}",
-    "我的好朋友是{g}",
-    "{g}也是普通人",
-    "说{g}都是蠢货是不对的",
-    "不要歧视{g}",
-    "骂{g}的人才可笑",
-    "{g}不应该被骂",
-    "尊重{g}",
-]
-ZH_HATEFUL = ["{g}都是蠢货", "{g}滚出去", "讨厌{g}", "{g}就是垃圾", "{g}都该死"]
 
 # Profanity is how many newcomers praise ("holy shit this is good", "卧槽太好吃了"): Jigsaw and
 # Davidson teach that any swear word is toxic ("fuck yeah this song is amazing" was removed at
@@ -322,17 +240,3 @@ SWEAR_AT = [
     "nobody gives a fuck about you, {i}",
 ]
 INSULTS = ["idiot", "loser", "moron", "clown", "bitch", "asshole"]
-ZH_SWEAR_OPENERS = ["卧槽", "我靠", "我去", "牛逼", "妈呀", "我草"]
-ZH_PRAISE = ["这也太好吃了", "风景绝了", "你做的视频好棒", "终于学会了", "这只猫好可爱", "太美了吧"]
-# Chinese abuse online is often pinyin initials (nmsl = 你妈死了, cnm = 操你妈, sb = 傻逼,
-# nt = 脑瘫) and disability words aimed at a person; ZH_GROUPS names the disabilities neutrally.
-ZH_SWEAR_AT = [
-    "你这个{i}",
-    "{i}，给我滚",
-    "你他妈是{i}吧",
-    "去你妈的{i}",
-    "闭嘴吧你这个{i}",
-    "nmsl，你个{i}",
-    "cnm，你个{i}",
-]
-ZH_INSULTS = ["傻逼", "脑残", "废物", "贱人", "蠢猪", "狗东西", "sb", "nt", "脑瘫", "智障", "傻b"]

@@ -1,0 +1,106 @@
+"""The Chinese phrases `moderation.augment` composes into training sentences (data, not logic).
+
+Each benign list has hateful twins nearby, as in `moderation.template_phrases` (the English ones
+and the lists that mix both languages). Every sentence here is our own.
+"""
+
+KIND = [
+    "你真好",
+    "谢谢你们",
+    "你们太友好了",
+    "你是最棒的",
+    "我不讨厌外国人",
+    "外国人也很友好",
+    "欢迎大家",
+    "谢谢你的耐心",
+    "你们都很可爱",
+    "不要骂外国人，他们是来交朋友的",
+    "地域黑是不对的",
+    "你們真好",
+    "謝謝你們",
+    "我不討厭外國人",
+    "你说的对",
+    "你太有才了",
+    "你好可爱啊",
+]
+
+# COLD teaches regional discrimination, so a bag of n-grams learns that a place name is offensive
+# ("a post about snow in a city" scored 0.68). Neutral sentences about places, with hateful twins
+# about the people of those places, teach the difference.
+PLACES = [
+    "河南",
+    "东北",
+    "上海",
+    "北京",
+    "广东",
+    "四川",
+    "湖南",
+    "新疆",
+    "西安",
+    "深圳",
+    "武汉",
+    "天津",
+    "福建",
+    "山东",
+]
+PLACE_NEUTRAL = [
+    "我在{p}工作",
+    "下个月去{p}出差",
+    "我老家在{p}",
+    "{p}的天气怎么样",
+    "{p}的小吃很好吃",
+    "刚从{p}回来",
+    "有人在{p}吗",
+    "{p}今天好冷",
+]
+PLACE_HATEFUL = [
+    "{p}人都是骗子",
+    "{p}人素质太差了",
+    "讨厌{p}人",
+    "{p}人滚出去",
+    "{p}人没一个好东西",
+]
+
+# Chinese counter-speech and neutral mentions of groups, with hateful twins (SWSR and COLD teach
+# that naming women or foreigners is offensive; "说女人都是蠢货是错误的" scored 0.90).
+GROUPS = [
+    "女人",
+    "女生",
+    "外国人",
+    "黑人",
+    "同性恋",
+    "老外",
+    "美国人",
+    "农村人",
+    "残疾人",
+    "脑瘫患者",
+    "智障人士",
+]
+NEUTRAL = [
+    "我是{g}",
+    "我的好朋友是{g}",
+    "{g}也是普通人",
+    "说{g}都是蠢货是不对的",
+    "不要歧视{g}",
+    "骂{g}的人才可笑",
+    "{g}不应该被骂",
+    "尊重{g}",
+]
+HATEFUL = ["{g}都是蠢货", "{g}滚出去", "讨厌{g}", "{g}就是垃圾", "{g}都该死"]
+
+# Swearing in praise ("卧槽太好吃了") is benign; swearing at a person is its twin (as in English).
+SWEAR_OPENERS = ["卧槽", "我靠", "我去", "牛逼", "妈呀", "我草"]
+PRAISE = ["这也太好吃了", "风景绝了", "你做的视频好棒", "终于学会了", "这只猫好可爱", "太美了吧"]
+
+# Chinese abuse online is often pinyin initials (nmsl = 你妈死了, cnm = 操你妈, sb = 傻逼,
+# nt = 脑瘫) and disability words aimed at a person; GROUPS names the disabilities neutrally.
+SWEAR_AT = [
+    "你这个{i}",
+    "{i}，给我滚",
+    "你他妈是{i}吧",
+    "去你妈的{i}",
+    "闭嘴吧你这个{i}",
+    "nmsl，你个{i}",
+    "cnm，你个{i}",
+]
+INSULTS = ["傻逼", "脑残", "废物", "贱人", "蠢猪", "狗东西", "sb", "nt", "脑瘫", "智障", "傻b"]
