@@ -57,12 +57,12 @@ def main() -> None:
                 f"  {verdict.action:<7} tox={verdict.scores.get('toxicity', 0):.2f} "
                 f"{','.join(verdict.rules) or '-':<22} {probe['text']}"
             )
-    print(f"{'category':<15} {'expect':<6} {'lang':<4} {'n':>3} {'policy':>7} {'model':>7}")
+    print(f"{'category':<17} {'expect':<6} {'lang':<4} {'n':>3} {'policy':>7} {'model':>7}")
     for (category, expect, lang), rows in groups.items():
         policy_share = sum(f for f, _ in rows) / len(rows)
         model_share = sum(m for _, m in rows) / len(rows)
         print(
-            f"{category:<15} {expect:<6} {lang:<4} {len(rows):>3} "
+            f"{category:<17} {expect:<6} {lang:<4} {len(rows):>3} "
             f"{policy_share:>7.0%} {model_share:>7.0%}"
         )
     right = len(probes) - len(wrong)
