@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import TypeVar
+
+import numpy as np
 
 from moderation.classifiers.base import Classifier
 from moderation.errors import PartialFailure
 
+ScoreT = TypeVar("ScoreT", float, np.ndarray)
 HAN_SCRIPT = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 _HAN = re.compile(HAN_SCRIPT)
 # Around the review threshold: below `low` the fast model is confidently clean, above `high`
@@ -75,9 +79,14 @@ class Cascade:
         return merged
 
     def _in_band(self, row: Mapping[str, float]) -> set[str]:
-        return {
-            label for label, (low, high) in self.bands.items() if low <= row.get(label, 0.0) < high
-        }
+        return {label for label, band in self.bands.items() if in_band(row.get(label, 0.0), band)}
+
+
+def in_band(p: ScoreT, band: Sequence[float]) -> ScoreT:
+    """low ≤ p < high, for one score or an array of them: the rule by which the cascade picks the
+    posts its slow stage re-scores, and by which training simulates the cascade's scores."""
+    low, high = band
+    return (p >= low) & (p < high)
 
 
 def has_han(text: str) -> bool:

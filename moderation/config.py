@@ -30,7 +30,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "MINILM_SCOPE": (
         "band",
         "posts minilm.v1 re-scores when it is in CLASSIFIERS: `band` (those the fast model is "
-        "unsure of, ~4% of a surge) or `every` (every English post, ~30%: Jigsaw AUC 0.970)",
+        "unsure of, ~4% of a surge) or `every` (every English post, ~30%: Jigsaw AUC 0.969)",
     ),
     "BATCH_SIZE": ("2048", "posts scored and stored per transaction"),
     "REDIS_URL": ("redis://127.0.0.1:6379/0", "Redis holding the posts stream (publish, worker)"),

@@ -21,7 +21,7 @@ import pandas as pd
 import torch
 from sklearn.linear_model import LogisticRegression
 
-from moderation.cascade import HAN_SCRIPT
+from moderation.cascade import HAN_SCRIPT, in_band
 from moderation.classifiers.base import OPEN_BAND
 from moderation.classifiers.linear import LinearArtifact
 from moderation.classifiers.minilm import (
@@ -128,8 +128,7 @@ def _calibrate(
         blended = blend(blends[label], fast_p, z[mask, j])
         for scope, bands in (("band", BANDS), ("every", EVERY_POST)):
             # The cascade's scores as the pipeline will see them: blended only inside the band.
-            low, high = bands[label]
-            scores = np.where((fast_p >= low) & (fast_p < high), blended, fast_p)
+            scores = np.where(in_band(fast_p, bands[label]), blended, fast_p)
             negatives[scope].append(scores[calibration_negatives(part)])
     return platt, blends, negatives
 
