@@ -14,12 +14,15 @@ Each long alternation is gated by a lookahead on the characters a match can star
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
 import numpy as np
 
+from moderation import cue_phrases_zh as ZH
 from moderation.hashing import DIGIT, SEP, WORD_CHAR
+from moderation.normalise import in_both_scripts
 
 PHONE = r"\+?\d[\d\s().-]{6,}\d"
 
@@ -32,38 +35,36 @@ _PATTERNS: dict[str, tuple[str, str]] = {
         r"|(?<=[a-z0-9-][a-z0-9-])\.(?:com|net|org|ly|top|xyz|cc|io|me|info|biz|co|uk|cn|tk|ru|gl)\b",
     ),
     "contact": (
-        r"wtksqlv微薇威维加+扣賴私联聯dimc\d",
-        r"\b(?:tg|kik|skype|line\s?id|qq|v\.?x"
-        r"|(?:dm|inbox|message|text|call|txt|contact|msg)\s+(?:me|us|now))\b"
+        r"wtksqlv微薇威维加+扣賴私联聯电電dimc\d",
+        # Latin handles bounded by non-Latin characters, not `\b`: Han characters are word
+        # characters, so "的vx" has no word boundary inside it, and "qq12345" is a QQ number.
+        r"(?<![a-z0-9_])(?:tg|kik|skype|line\s?id|qq|v\.?x"
+        r"|(?:dm|inbox|message|text|call|txt|contact|msg)\s+(?:me|us|now))(?![a-z_])"
         r"|whats\s?app|telegram|wechat|weixin|snapchat|微\s*信|薇\s*信|威\s*信|维\s*信|v\s*信"
         r"|加\s*v|\+\s*v|扣\s*扣|賴|私\s*聊|私\s*信|联\s*系|聯\s*繫"
         # "+薇", "加威" and "威❤" (a heart for 信), spellings rules/contacts.py also reads; not
         # "加微" or "加维", which ordinary text has ("参加微博活动", "增加维生素").
         r"|\+\s*[微薇威维]|加\s*[薇威]|[微薇威维]\s*[❤♥]"
+        # "电话：" introduces a number (a masked one too); "给你打电话" is no contact cue.
+        r"|[电電]\s*[话話]\s*[:：]"
         # A phone number is the same cue as a messenger handle: a way off-platform.
         r"|" + PHONE,
     ),
     "money": (
-        r"$£€¥￥\dcpeibfd赚賺收日返佣红紅奖獎免首低贷貸放代发發中彩特提",
+        r"$£€¥￥\dcpeibfd二三四五六七八九满滿",
         r"\b(?:(?:cash|prize|income|bonus|free|cheap)\b|earn|profit|discount)|[$£€¥￥]\s?\d"
         r"|\d+\s?(?:元|块|万|美元|usd|usdt|dollars?|pounds?|bucks|%)"
-        r"|赚|賺|收益|日结|日結|返利|佣金|红包|紅包|奖金|獎金|免费|免費|首充|低价|低價"
-        # Chinese marketing and loan spam: "5折起", "无抵押贷款", "代开发票", "中奖", "返现".
-        r"|\d+(?:\.\d+)?折|贷款|貸款|放款|代开|代開|发票|發票|中奖|中獎|彩金|特价|特價"
-        r"|返现|返現|提现|提現",
+        # Discounts: "5折起", "8.8折", "七折优惠" (not "折腾"), "满300减100".
+        r"|(?:\d+(?:\.\d+)?|[二三四五六七八九])折(?![腾騰])|[满滿]\d+[减減]",
     ),
     "urgency": (
-        "uhlaeicg立马馬限名赶趕抓秒稳穩仅僅抢搶速清",
+        "uhlaeicg",
         r"\b(?:urgent|(?:hurry|limited|act now|expires?|last chance|immediately|asap|claim)\b"
-        r"|guarantee)|立即|马上|馬上|限时|限時|名额有限|赶紧|趕緊|抓紧|秒批|稳赚|穩賺"
-        r"|仅限|僅限|抢购|搶購|秒杀|秒殺|速来|速來|清零",
+        r"|guarantee)",
     ),
     "call_to_action": (
-        "csfvj点點关關领領咨諮有退详詳致扫掃进進",
-        r"\b(?:click|subscribe|check (?:out|my)|follow (?:me|my)|visit|sign up|join)\b"
-        r"|点击|點擊|关注|關注|领取|領取|咨询|諮詢|有意者"
-        # "回T退订" ends almost every Chinese marketing SMS.
-        r"|退订|退訂|详询|詳詢|致电|致電|扫码|掃碼|进群|進群",
+        "csfvj",
+        r"\b(?:click|subscribe|check (?:out|my)|follow (?:me|my)|visit|sign up|join)\b",
     ),
 }
 
@@ -80,10 +81,43 @@ RUN_CUES = {
 }
 
 
+def with_words(gate: str, pattern: str, terms: Sequence[str]) -> tuple[str, str]:
+    """The gated pattern extended by literal Chinese terms, each also in traditional characters.
+
+    The terms go in as a trie ("进(?:店|群)" rather than "进店|进群"): `re` tries alternatives one
+    by one, so at each position only the terms that start with its character are tried.
+    """
+    forms = {form for term in terms for form in in_both_scripts(term)}
+    gate += "".join(sorted({form[0] for form in forms} - set(gate)))
+    return gate, f"{pattern}|{_trie_pattern(sorted(forms))}"
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """One regex matching the longest of `words` at a position (sorted, non-empty words)."""
+    branches = []
+    for head, group in itertools.groupby(words, key=lambda w: w[0]):
+        tails = [w[1:] for w in group]
+        rest = [t for t in tails if t]
+        if not rest:
+            branches.append(re.escape(head))
+            continue
+        inner = _trie_pattern(rest)
+        optional = "?" if "" in tails else ""  # a word ends here; longer ones are tried first
+        branches.append(f"{re.escape(head)}(?:{inner}){optional}")
+    return "|".join(branches)
+
+
 def compile_cue(gate: str, pattern: str) -> re.Pattern[str]:
     return re.compile(f"(?=[{gate}])(?:{pattern})" if gate else pattern)
 
 
+# The Chinese vocabulary is data (`moderation.cue_phrases_zh`), one list per cue.
+for _name, _terms in (
+    ("money", ZH.MONEY),
+    ("urgency", ZH.URGENCY),
+    ("call_to_action", ZH.CALL_TO_ACTION),
+):
+    _PATTERNS[_name] = with_words(*_PATTERNS[_name], _terms)
 _COMPILED = {name: compile_cue(*spec) for name, spec in _PATTERNS.items()}
 _PHONE = compile_cue(r"+\d", PHONE)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import opencc
@@ -71,3 +71,13 @@ def simplified_chars() -> dict[str, str]:
     if len(simplified) != len(han):  # phrase-level conversions would break the 1:1 map
         simplified = "".join(opencc.OpenCC("t2s").convert(c) or c for c in han)
     return {t: s for t, s in zip(han, simplified, strict=True) if t != s and len(s) == 1}
+
+
+def in_both_scripts(text: str) -> set[str]:
+    """Simplified Chinese text with its traditional forms (Mainland, Taiwan and Hong Kong)."""
+    return {text} | {convert(text) for convert in _to_traditional()}
+
+
+@lru_cache(maxsize=1)
+def _to_traditional() -> list[Callable[[str], str]]:
+    return [opencc.OpenCC(config).convert for config in ("s2t", "s2tw", "s2hk")]

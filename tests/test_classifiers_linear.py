@@ -143,6 +143,7 @@ def test_swearing_is_removed_only_when_aimed_at_someone(linear, text, removed) -
         # call-to-action terms carry the weights learnt from English spam.
         "无抵押贷款，最快当天放款，有需要请致电",
         "全场5折起，限量抢购，回T退订",
+        "親愛的顧客，本店秋冬新款上市，全館七折優惠，歡迎蒞臨選購",
     ],
 )
 def test_chinese_spam_cues_raise_spam_without_chinese_spam_data(linear, spam_text: str) -> None:

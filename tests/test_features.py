@@ -10,10 +10,18 @@ import opencc
 import pytest
 
 from moderation import hashing
-from moderation.cues import _PATTERNS, CUE_NAMES, PHONE, RUN_CUES, compile_cue, cue_matrix
+from moderation.cues import (
+    _PATTERNS,
+    CUE_NAMES,
+    PHONE,
+    RUN_CUES,
+    compile_cue,
+    cue_matrix,
+    with_words,
+)
 from moderation.features import FeatureSpec, Featurizer, chunks
 from moderation.hashing import SEP
-from moderation.normalise import fold, fold_joined, join_spelled, unleet
+from moderation.normalise import fold, fold_joined, in_both_scripts, join_spelled, unleet
 
 SPEC = FeatureSpec(char_features=2**12, char_ngrams=(1, 5), word_features=2**10)
 TEXTS = [
@@ -160,9 +168,49 @@ def test_gated_cue_patterns_find_what_the_plain_patterns_find(name: str) -> None
         "dm me now 加 v 8888 日结 500元 限时 关注 有意者 20%",
         "全场5折起 8.8折 无抵押贷款 代开发票 中奖 抢购 仅限 清零 回t退订 详询 致电 扫码进群",
         "想赚钱的+薇:abc12345 加威 xyz 威❤abcdefg 薇♥ 维 信",
+        "的vx abc 加qq12345 vxyz 电话：138 全館七折優惠 满300减100 折腾 先到先得 手慢無 欢迎来电",
     ]
     for text in texts:
         assert compile_cue(gate, pattern).findall(text) == plain.findall(text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "counted"),
+    [
+        # Chinese ads, simplified and traditional, count in the columns English spam taught.
+        ("全场八折，进店即送礼品", "money", True),
+        ("全館七折優惠", "money", True),
+        ("消费满300减100", "money", True),
+        ("名额有限，先到先得", "urgency", True),
+        ("爆款直降，手慢無", "urgency", True),
+        ("欢迎来电咨询", "call_to_action", True),
+        ("歡迎蒞臨選購", "call_to_action", True),
+        ("想赚钱的VX abc12345", "contact", True),  # no `\b` between 的 and V
+        ("本公司代办证件，电话：138xxxxxxxx", "contact", True),
+        # Ordinary posts with the same everyday words do not.
+        ("我报名了下个月的马拉松", "call_to_action", False),
+        ("关注了一个做饭的博主", "call_to_action", False),
+        ("刚注册小红书，有什么推荐吗", "call_to_action", False),
+        ("折腾了一天终于装好了", "money", False),
+        ("妈，我到了给你打电话", "contact", False),
+        ("vxyz tgif", "contact", False),
+    ],
+)
+def test_chinese_ad_vocabulary_counts_and_everyday_words_do_not(
+    text: str, cue: str, counted: bool
+) -> None:
+    raw, folded = fold_joined([text])
+    assert bool(cue_matrix(raw, folded)[0, CUE_NAMES.index(cue)] > 0) is counted
+
+
+def test_chinese_terms_compile_to_a_trie_that_matches_like_the_longest_first_alternation() -> None:
+    terms = ["名额", "名额有限", "赚", "赚钱", "进店", "进群", "到店", "优惠"]
+    gate, pattern = with_words("x", "xyz", terms)
+    forms = {"xyz"} | {form for term in terms for form in in_both_scripts(term)}
+    longest_first = sorted(forms, key=lambda t: (-len(t), t))
+    text = "名额有限 名額有限 名额 赚钱赚 進店进群 到店 優惠 优惠 xyz 名额有"
+    assert compile_cue(gate, pattern).findall(text) == re.findall("|".join(longest_first), text)
+    assert set(gate) == set("x名赚賺进進到优優")
 
 
 def reference_cues(raw: str) -> list[float]:
