@@ -1,16 +1,18 @@
-"""Chinese spam probes: marketing, loan, prize, job, gambling and fake-document spam with no link
-and often no handle, against ordinary Chinese posts that talk about money, sales and sign-ups.
+"""Spam probes beyond the training corpora: Chinese ads with no link and often no handle, and
+English scams of kinds SMS and YouTube comments hardly show (crypto, phishing, giveaways,
+follower selling), each against ordinary posts that talk about money, sales, links and jobs.
 
     PYTHONPATH=. .venv/bin/python bench/spam_probes_report.py [--models moderation/models] [-v]
 
 No corpus in `../shared/data` has Chinese spam, so the spam score of a Chinese post comes from the
-language-neutral cues and their Chinese vocabulary (`moderation/cue_phrases_zh.py`). The probes
-(`bench/data/spam_probes_zh.csv`, our own sentences, simplified and traditional) come in three
-sets, by when they were written: `design` while choosing that vocabulary, `revision` to check it
-(one round of changes followed), `held_out` after the vocabulary was frozen. Only `held_out`
-measures how the vocabulary generalises. Per set: AUC of the `spam` label, and the shares of
-spam and of ordinary posts at or above the spam review threshold and flagged by the whole policy
-(models + rules pack: a spam score alone does not flag, see rules/policies/spam.yaml).
+language-neutral cues and their Chinese vocabulary (`moderation/cue_phrases_zh.py`); English
+scams lean on the same cues. The probes (`bench/data/spam_probes_{zh,en}.csv`, our own sentences)
+come in sets, by when they were written: `design` while choosing the cue vocabulary, `revision`
+to check it (one round of changes followed), `held_out` after the vocabulary was frozen. Only
+`held_out` measures how the vocabulary generalises. Per language and set: AUC of the `spam`
+label, and the shares of spam and of ordinary posts at or above the spam review threshold and
+flagged by the whole policy (models + rules pack: a spam score alone flags only a Chinese post at
+≥ 0.99, see rules/policies/spam.yaml).
 """
 
 from __future__ import annotations
@@ -28,7 +30,16 @@ from moderation.config import Settings
 from moderation.pipeline import moderate_batch
 from moderation.types import Action, Author, Post
 
-PROBES = Path(__file__).with_name("data") / "spam_probes_zh.csv"
+DATA = Path(__file__).with_name("data")
+
+
+def read_probes() -> list[dict[str, str]]:
+    """Rows of `lang, set, category, expect, text`, Chinese first."""
+    rows = []
+    for lang in ("zh", "en"):
+        with (DATA / f"spam_probes_{lang}.csv").open(newline="") as f:
+            rows += [{"lang": lang, **row} for row in csv.DictReader(f)]
+    return rows
 
 
 def main() -> None:
@@ -37,8 +48,7 @@ def main() -> None:
     parser.add_argument("--rules", default="rules/policies")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every probe's score")
     args = parser.parse_args()
-    with PROBES.open(newline="") as f:
-        probes = list(csv.DictReader(f))
+    probes = read_probes()
     env = {"MODELS_DIR": args.models, "RULES_DIR": args.rules, "CLASSIFIERS": "linear.v2"}
     policy = build_policy(Settings.from_env(env))
     # The policy has no spam threshold (spam flags come from rules), so read the model's own.
@@ -49,14 +59,14 @@ def main() -> None:
     flagged = np.array([v.action is not Action.ALLOW for v in verdicts])
     spam = np.array([p["expect"] == "spam" for p in probes])
     print(f"spam review threshold {review:.3f}")
-    print("set       spam  ham    AUC  score >= review  policy flags")
-    print("                              spam    ham    spam   ham")
-    for name in dict.fromkeys(p["set"] for p in probes):
-        m = np.array([p["set"] == name for p in probes])
+    print("lang set       spam  ham    AUC  score >= review  policy flags")
+    print("                                 spam    ham    spam   ham")
+    for lang, name in dict.fromkeys((p["lang"], p["set"]) for p in probes):
+        m = np.array([(p["lang"], p["set"]) == (lang, name) for p in probes])
         s, h = m & spam, m & ~spam
         auc = roc_auc_score(spam[m], score[m])
         print(
-            f"{name:<9} {s.sum():>4} {h.sum():>4} {auc:>6.3f}  "
+            f"{lang:<4} {name:<9} {s.sum():>4} {h.sum():>4} {auc:>6.3f}  "
             f"{np.mean(score[s] >= review):>7.0%} {np.mean(score[h] >= review):>6.0%}  "
             f"{flagged[s].mean():>6.0%} {flagged[h].mean():>5.0%}"
         )

@@ -51,20 +51,28 @@ _PATTERNS: dict[str, tuple[str, str]] = {
         r"|" + PHONE,
     ),
     "money": (
-        r"$£€¥￥\dcpeibfd二三四五六七八九满滿",
-        r"\b(?:(?:cash|prize|income|bonus|free|cheap)\b|earn|profit|discount)|[$£€¥￥]\s?\d"
+        r"$£€¥￥\dcpeibfdtljga二三四五六七八九满滿",
+        r"\b(?:(?:cash|prize|income|bonus|free|cheap)\b|earn|profit|discount"
+        # Investment, crypto, loan and giveaway scams.
+        r"|(?:bitcoin|btc|crypto|forex|jackpot|giveaway|gift ?cards?|cash ?app|airdrop)\b)"
+        r"|[$£€¥￥]\s?\d"
         r"|\d+\s?(?:元|块|万|美元|usd|usdt|dollars?|pounds?|bucks|%)"
         # Discounts: "5折起", "8.8折", "七折优惠" (not "折腾"), "满300减100".
         r"|(?:\d+(?:\.\d+)?|[二三四五六七八九])折(?![腾騰])|[满滿]\d+[减減]",
     ),
     "urgency": (
-        "uhlaeicg",
+        "uhlaeicgsvwtfd",
         r"\b(?:urgent|(?:hurry|limited|act now|expires?|last chance|immediately|asap|claim)\b"
-        r"|guarantee)",
+        r"|guarantee"
+        # Phishing ("your account will be suspended, verify your identity") and flash sales.
+        r"|(?:suspended|verify your|unusual (?:login|activity|sign)|within \d+ hours|today only"
+        r"|flash sale|don'?t miss|while supplies last|final notice)\b)",
     ),
     "call_to_action": (
-        "csfvj",
-        r"\b(?:click|subscribe|check (?:out|my)|follow (?:me|my)|visit|sign up|join)\b",
+        "csfvjdlaor",
+        r"\b(?:click|subscribe|check (?:out|my)|follow (?:me|my)|visit|sign up|join"
+        r"|dm (?:me )?for|link in (?:my )?bio|apply (?:now|today|here|via)|order (?:now|today)"
+        r"|shop now|download now|register now|comment your|send (?:me )?your details)\b",
     ),
 }
 

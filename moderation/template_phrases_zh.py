@@ -85,8 +85,26 @@ NEUTRAL = [
     "骂{g}的人才可笑",
     "{g}不应该被骂",
     "尊重{g}",
+    # Twins of the derogations below without an insult word: the same nouns, said kindly.
+    # (Negated twins, "{g}不是社会的负担", taught the n-grams of the insult as benign and were
+    # dropped: "老年人都是社会的负担" fell from 0.71 to 0.27.)
+    "{g}和我们有一样的权利",
+    "{g}也可以当好父母",
 ]
-HATEFUL = ["{g}都是蠢货", "{g}滚出去", "讨厌{g}", "{g}就是垃圾", "{g}都该死"]
+HATEFUL = [
+    "{g}都是蠢货",
+    "{g}滚出去",
+    "讨厌{g}",
+    "{g}就是垃圾",
+    "{g}都该死",
+    # Derogation with no insult word in it, which COLD (race, region, gender) hardly teaches for
+    # disability or sexuality: "同性恋是病" scored 0.05.
+    "{g}是一种病，得治",
+    "{g}就是社会的累赘",
+    "{g}不配有任何权利",
+    "{g}都应该被关起来",
+    "{g}天生就低人一等",
+]
 
 # Swearing in praise ("卧槽太好吃了") is benign; swearing at a person is its twin (as in English).
 SWEAR_OPENERS = ["卧槽", "我靠", "我去", "牛逼", "妈呀", "我草"]

@@ -169,6 +169,7 @@ def test_gated_cue_patterns_find_what_the_plain_patterns_find(name: str) -> None
         "全场5折起 8.8折 无抵押贷款 代开发票 中奖 抢购 仅限 清零 回t退订 详询 致电 扫码进群",
         "想赚钱的+薇:abc12345 加威 xyz 威❤abcdefg 薇♥ 维 信",
         "的vx abc 加qq12345 vxyz 电话：138 全館七折優惠 满300减100 折腾 先到先得 手慢無 欢迎来电",
+        "bitcoin giveaway, verify your account within 24 hours, link in my bio, dm for price",
     ]
     for text in texts:
         assert compile_cue(gate, pattern).findall(text) == plain.findall(text), text
@@ -194,9 +195,14 @@ def test_gated_cue_patterns_find_what_the_plain_patterns_find(name: str) -> None
         ("折腾了一天终于装好了", "money", False),
         ("妈，我到了给你打电话", "contact", False),
         ("vxyz tgif", "contact", False),
+        # English scams of kinds SMS and YouTube comments hardly show.
+        ("new bitcoin airdrop tonight", "money", True),
+        ("your account will be suspended, verify your identity", "urgency", True),
+        ("spicy pics, link in bio", "call_to_action", True),
+        ("I'm investing in a good pair of boots", "money", False),
     ],
 )
-def test_chinese_ad_vocabulary_counts_and_everyday_words_do_not(
+def test_ad_and_scam_vocabulary_counts_and_everyday_words_do_not(
     text: str, cue: str, counted: bool
 ) -> None:
     raw, folded = fold_joined([text])
