@@ -3,7 +3,7 @@
 There is no Chinese spam to train on, so Chinese spam is scored through these cues: each term
 counts in the same column as its English counterparts ("cash", "limited", "click"), and the
 weight learnt from English spam carries over. Written in simplified characters; `moderation.cues`
-adds the traditional forms (OpenCC s2t, s2tw, s2hk) when it compiles the patterns.
+adds every traditional spelling (`normalise.in_both_scripts`) when it compiles the patterns.
 
 Terms are chosen to be rare in ordinary posts: "来电" but not "电话" ("到了给你打电话"), "注册即送"
 but not "注册" ("刚注册小红书" is what newcomers write).

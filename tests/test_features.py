@@ -9,6 +9,7 @@ import numpy as np
 import opencc
 import pytest
 
+from moderation import cue_phrases_zh as ZH
 from moderation import hashing
 from moderation.cues import (
     _PATTERNS,
@@ -217,6 +218,23 @@ def test_chinese_terms_compile_to_a_trie_that_matches_like_the_longest_first_alt
     text = "名额有限 名額有限 名额 赚钱赚 進店进群 到店 優惠 优惠 xyz 名额有"
     assert compile_cue(gate, pattern).findall(text) == re.findall("|".join(longest_first), text)
     assert set(gate) == set("x名赚賺进進到优優")
+
+
+@pytest.mark.parametrize(
+    ("simplified", "forms"),
+    [("发票", {"发票", "發票", "髮票"}), ("到店", {"到店"}), ("", {""})],
+)
+def test_in_both_scripts_spells_each_character_every_traditional_way(
+    simplified: str, forms: set[str]
+) -> None:
+    assert in_both_scripts(simplified) == forms
+
+
+@pytest.mark.parametrize("config", ["s2t", "s2tw", "s2hk"])
+def test_every_chinese_cue_term_matches_opencc_traditional_spelling(config: str) -> None:
+    convert = opencc.OpenCC(config).convert
+    terms = ZH.MONEY + ZH.URGENCY + ZH.CALL_TO_ACTION
+    assert [t for t in terms if convert(t) not in in_both_scripts(t)] == []
 
 
 def reference_cues(raw: str) -> list[float]:
