@@ -93,11 +93,14 @@ def with_words(gate: str, pattern: str, terms: Sequence[str]) -> tuple[str, str]
     """The gated pattern extended by literal Chinese terms, each also in traditional characters.
 
     The terms go in as a trie ("进(?:店|群)" rather than "进店|进群"): `re` tries alternatives one
-    by one, so at each position only the terms that start with its character are tried.
+    by one, so at each position only the terms that start with its character are tried; and the
+    trie has a gate of its own, so that a Latin letter that passes the pattern's gate never tries
+    the trie's hundred first characters.
     """
     forms = {form for term in terms for form in in_both_scripts(term)}
-    gate += "".join(sorted({form[0] for form in forms} - set(gate)))
-    return gate, f"{pattern}|{_trie_pattern(sorted(forms))}"
+    heads = "".join(sorted({form[0] for form in forms}))
+    gate += "".join(sorted(set(heads) - set(gate)))
+    return gate, f"{pattern}|(?=[{heads}])(?:{_trie_pattern(sorted(forms))})"
 
 
 def _trie_pattern(words: list[str]) -> str:
