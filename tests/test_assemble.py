@@ -46,6 +46,26 @@ def test_contact_handle_spam_is_flagged(policy: Policy, text: str) -> None:
     assert moderate(post(text), policy=policy).action is not Action.ALLOW
 
 
+# Chinese ads with no handle or link: the spam score comes from the cues an ad stacks (price,
+# deadline, call to action), and a near-certain one is reviewed; a post that talks about a sale
+# is not an ad.
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("新店开业大酬宾，全场八折，进店即送礼品，仅限本周末，欢迎新老顾客光临", True),
+        ("新店開業大酬賓，全場八折，進店即送禮品，僅限本週末，歡迎新老顧客光臨", True),
+        ("双十一打折买了件外套，质量还行，就是有点大", False),
+        ("超市的鸡蛋今天特价，我顺手买了两盒", False),
+    ],
+)
+def test_chinese_ads_without_a_handle_are_reviewed(
+    policy: Policy, text: str, flagged: bool
+) -> None:
+    verdict = moderate(post(text), policy=policy)
+    assert (verdict.action is Action.REVIEW) is flagged, verdict.scores
+    assert ("spam_score_zh_marketing_v1" in verdict.rules) is flagged
+
+
 @pytest.mark.parametrize(
     "text",
     ["I hate all immigrants", "you are a pathetic idiot", "这些外国人都是垃圾，滚回去"],
