@@ -17,10 +17,8 @@ import csv
 from collections import defaultdict
 from pathlib import Path
 
-from moderation.assemble import build_policy
-from moderation.config import Settings
-from moderation.pipeline import moderate_batch
-from moderation.types import Action, Author, Post
+from bench.probe_policy import verdicts_for
+from moderation.types import Action
 
 PROBES = Path(__file__).with_name("data") / "functional_probes.csv"
 
@@ -41,11 +39,13 @@ def main() -> None:
     )
     args = parser.parse_args()
     probes = read_probes()
-    env = {"MODELS_DIR": args.models, "RULES_DIR": args.rules, "CLASSIFIERS": args.classifiers}
-    policy = build_policy(Settings.from_env(env))
+    policy, verdicts = verdicts_for(
+        [p["text"] for p in probes],
+        models=args.models,
+        rules=args.rules,
+        classifiers=args.classifiers,
+    )
     review = policy.thresholds["toxicity"].review
-    posts = [Post(id=str(i), text=p["text"], author=Author(id="a")) for i, p in enumerate(probes)]
-    verdicts = moderate_batch(posts, policy=policy)
     groups: dict[tuple[str, str, str], list[tuple[bool, bool]]] = defaultdict(list)
     wrong = []
     for probe, verdict in zip(probes, verdicts, strict=True):

@@ -24,11 +24,9 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from moderation.assemble import build_policy
+from bench.probe_policy import verdicts_for
 from moderation.classifiers.linear import LinearClassifier
-from moderation.config import Settings
-from moderation.pipeline import moderate_batch
-from moderation.types import Action, Author, Post
+from moderation.types import Action
 
 DATA = Path(__file__).with_name("data")
 
@@ -49,12 +47,11 @@ def main() -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="list every probe's score")
     args = parser.parse_args()
     probes = read_probes()
-    env = {"MODELS_DIR": args.models, "RULES_DIR": args.rules, "CLASSIFIERS": "linear.v2"}
-    policy = build_policy(Settings.from_env(env))
+    _, verdicts = verdicts_for(
+        [p["text"] for p in probes], models=args.models, rules=args.rules, classifiers="linear.v2"
+    )
     # The policy has no spam threshold (spam flags come from rules), so read the model's own.
     review = LinearClassifier(args.models).thresholds["spam"]["review"]
-    posts = [Post(id=str(i), text=p["text"], author=Author(id="a")) for i, p in enumerate(probes)]
-    verdicts = moderate_batch(posts, policy=policy)
     score = np.array([v.scores.get("spam", 0.0) for v in verdicts])
     flagged = np.array([v.action is not Action.ALLOW for v in verdicts])
     spam = np.array([p["expect"] == "spam" for p in probes])
