@@ -4,7 +4,8 @@
 removal of zero-width characters. The rules engine layers evasion-specific folds on top.
 The evasion folds that the rules engine and the classifiers' features share live here too:
 leetspeak (`unleet`), spelled-out words (`join_spelled`) and OpenCC's traditional → simplified
-Chinese, character by character (`simplified_chars`).
+Chinese, character by character (`simplified_chars`), whose inverse spells the spam cues' Chinese
+terms in traditional characters (`in_both_scripts`).
 """
 
 from __future__ import annotations
