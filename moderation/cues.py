@@ -26,68 +26,6 @@ from moderation.normalise import in_both_scripts
 
 PHONE = r"\+?\d[\d\s().-]{6,}\d"
 
-# name → (characters a match can start with, "" for no gate; pattern). Word alternatives share
-# one leading `\b` so that every branch starts with a literal, which `re` rejects in one compare.
-_PATTERNS: dict[str, tuple[str, str]] = {
-    "url": (
-        "htw.",
-        r"https?://|www\.|t\.me/|wa\.me/"
-        r"|(?<=[a-z0-9-][a-z0-9-])\.(?:com|net|org|ly|top|xyz|cc|io|me|info|biz|co|uk|cn|tk|ru|gl)\b",
-    ),
-    "contact": (
-        r"wtksqlv微薇威维加+扣賴私联聯电電dimc\d",
-        # Latin handles bounded by non-Latin characters, not `\b`: Han characters are word
-        # characters, so "的vx" has no word boundary inside it, and "qq12345" is a QQ number.
-        r"(?<![a-z0-9_])(?:tg|kik|skype|line\s?id|qq|v\.?x"
-        r"|(?:dm|inbox|message|text|call|txt|contact|msg)\s+(?:me|us|now))(?![a-z_])"
-        r"|whats\s?app|telegram|wechat|weixin|snapchat|微\s*信|薇\s*信|威\s*信|维\s*信|v\s*信"
-        r"|加\s*v|\+\s*v|扣\s*扣|賴|私\s*聊|私\s*信|联\s*系|聯\s*繫"
-        # "+薇", "加威" and "威❤" (a heart for 信), spellings rules/contacts.py also reads; not
-        # "加微" or "加维", which ordinary text has ("参加微博活动", "增加维生素").
-        r"|\+\s*[微薇威维]|加\s*[薇威]|[微薇威维]\s*[❤♥]"
-        # "电话：" introduces a number (a masked one too); "给你打电话" is no contact cue.
-        r"|[电電]\s*[话話]\s*[:：]"
-        # A phone number is the same cue as a messenger handle: a way off-platform.
-        r"|" + PHONE,
-    ),
-    "money": (
-        r"$£€¥￥\dcpeibfdtljga二三四五六七八九满滿",
-        r"\b(?:(?:cash|prize|income|bonus|free|cheap)\b|earn|profit|discount"
-        # Investment, crypto, loan and giveaway scams.
-        r"|(?:bitcoin|btc|crypto|forex|jackpot|giveaway|gift ?cards?|cash ?app|airdrop)\b)"
-        r"|[$£€¥￥]\s?\d"
-        r"|\d+\s?(?:元|块|万|美元|usd|usdt|dollars?|pounds?|bucks|%)"
-        # Discounts: "5折起", "8.8折", "七折优惠" (not "折腾"), "满300减100".
-        r"|(?:\d+(?:\.\d+)?|[二三四五六七八九])折(?![腾騰])|[满滿]\d+[减減]",
-    ),
-    "urgency": (
-        "uhlaeicgsvwtfd",
-        r"\b(?:urgent|(?:hurry|limited|act now|expires?|last chance|immediately|asap|claim)\b"
-        r"|guarantee"
-        # Phishing ("your account will be suspended, verify your identity") and flash sales.
-        r"|(?:suspended|verify your|unusual (?:login|activity|sign)|within \d+ hours|today only"
-        r"|flash sale|don'?t miss|while supplies last|final notice)\b)",
-    ),
-    "call_to_action": (
-        "csfvjdlaor",
-        r"\b(?:click|subscribe|check (?:out|my)|follow (?:me|my)|visit|sign up|join"
-        r"|dm (?:me )?for|link in (?:my )?bio|apply (?:now|today|here|via)|order (?:now|today)"
-        r"|shop now|download now|register now|comment your|send (?:me )?your details)\b",
-    ),
-}
-
-
-# Cues about runs of characters, counted with numpy over the code points; these regular
-# expressions are their specification (the tests check that the counts agree).
-RUN_CUES = {
-    # Digits of a phone number are the contact cue's, not a digit run: one piece of evidence
-    # counted once, so the weight learnt from phone numbers lands on `contact`, which it
-    # shares with messenger handles (加微信, Telegram) that the corpora hardly contain.
-    "digit_run": r"\d{5,}",  # on the text with phone numbers blanked
-    "id_token": r"\b(?=[a-z0-9_]*\d)(?=[a-z0-9_]*[a-z])[a-z0-9_]{6,}\b",
-    "repeat": r"(.)\1{3,}",
-}
-
 
 def with_words(gate: str, pattern: str, terms: Sequence[str]) -> tuple[str, str]:
     """The gated pattern extended by literal Chinese terms, each also in traditional characters.
@@ -118,17 +56,77 @@ def _trie_pattern(words: list[str]) -> str:
     return "|".join(branches)
 
 
+# name → (characters a match can start with, "" for no gate; pattern). Word alternatives share
+# one leading `\b` so that every branch starts with a literal, which `re` rejects in one compare.
+_PATTERNS: dict[str, tuple[str, str]] = {
+    "url": (
+        "htw.",
+        r"https?://|www\.|t\.me/|wa\.me/"
+        r"|(?<=[a-z0-9-][a-z0-9-])\.(?:com|net|org|ly|top|xyz|cc|io|me|info|biz|co|uk|cn|tk|ru|gl)\b",
+    ),
+    "contact": (
+        r"wtksqlv微薇威维加+扣賴私联聯电電dimc\d",
+        # Latin handles bounded by non-Latin characters, not `\b`: Han characters are word
+        # characters, so "的vx" has no word boundary inside it, and "qq12345" is a QQ number.
+        r"(?<![a-z0-9_])(?:tg|kik|skype|line\s?id|qq|v\.?x"
+        r"|(?:dm|inbox|message|text|call|txt|contact|msg)\s+(?:me|us|now))(?![a-z_])"
+        r"|whats\s?app|telegram|wechat|weixin|snapchat|微\s*信|薇\s*信|威\s*信|维\s*信|v\s*信"
+        r"|加\s*v|\+\s*v|扣\s*扣|賴|私\s*聊|私\s*信|联\s*系|聯\s*繫"
+        # "+薇", "加威" and "威❤" (a heart for 信), spellings rules/contacts.py also reads; not
+        # "加微" or "加维", which ordinary text has ("参加微博活动", "增加维生素").
+        r"|\+\s*[微薇威维]|加\s*[薇威]|[微薇威维]\s*[❤♥]"
+        # "电话：" introduces a number (a masked one too); "给你打电话" is no contact cue.
+        r"|[电電]\s*[话話]\s*[:：]"
+        # A phone number is the same cue as a messenger handle: a way off-platform.
+        r"|" + PHONE,
+    ),
+    # The Chinese vocabulary of the next three is data (`moderation.cue_phrases_zh`).
+    "money": with_words(
+        r"$£€¥￥\dcpeibfdtljga二三四五六七八九满滿",
+        r"\b(?:(?:cash|prize|income|bonus|free|cheap)\b|earn|profit|discount"
+        # Investment, crypto, loan and giveaway scams.
+        r"|(?:bitcoin|btc|crypto|forex|jackpot|giveaway|gift ?cards?|cash ?app|airdrop)\b)"
+        r"|[$£€¥￥]\s?\d"
+        r"|\d+\s?(?:元|块|万|美元|usd|usdt|dollars?|pounds?|bucks|%)"
+        # Discounts: "5折起", "8.8折", "七折优惠" (not "折腾"), "满300减100".
+        r"|(?:\d+(?:\.\d+)?|[二三四五六七八九])折(?![腾騰])|[满滿]\d+[减減]",
+        ZH.MONEY,
+    ),
+    "urgency": with_words(
+        "uhlaeicgsvwtfd",
+        r"\b(?:urgent|(?:hurry|limited|act now|expires?|last chance|immediately|asap|claim)\b"
+        r"|guarantee"
+        # Phishing ("your account will be suspended, verify your identity") and flash sales.
+        r"|(?:suspended|verify your|unusual (?:login|activity|sign)|within \d+ hours|today only"
+        r"|flash sale|don'?t miss|while supplies last|final notice)\b)",
+        ZH.URGENCY,
+    ),
+    "call_to_action": with_words(
+        "csfvjdlaor",
+        r"\b(?:click|subscribe|check (?:out|my)|follow (?:me|my)|visit|sign up|join"
+        r"|dm (?:me )?for|link in (?:my )?bio|apply (?:now|today|here|via)|order (?:now|today)"
+        r"|shop now|download now|register now|comment your|send (?:me )?your details)\b",
+        ZH.CALL_TO_ACTION,
+    ),
+}
+
+
+# Cues about runs of characters, counted with numpy over the code points; these regular
+# expressions are their specification (the tests check that the counts agree).
+RUN_CUES = {
+    # Digits of a phone number are the contact cue's, not a digit run: one piece of evidence
+    # counted once, so the weight learnt from phone numbers lands on `contact`, which it
+    # shares with messenger handles (加微信, Telegram) that the corpora hardly contain.
+    "digit_run": r"\d{5,}",  # on the text with phone numbers blanked
+    "id_token": r"\b(?=[a-z0-9_]*\d)(?=[a-z0-9_]*[a-z])[a-z0-9_]{6,}\b",
+    "repeat": r"(.)\1{3,}",
+}
+
+
 def compile_cue(gate: str, pattern: str) -> re.Pattern[str]:
     return re.compile(f"(?=[{gate}])(?:{pattern})" if gate else pattern)
 
 
-# The Chinese vocabulary is data (`moderation.cue_phrases_zh`), one list per cue.
-for _name, _terms in (
-    ("money", ZH.MONEY),
-    ("urgency", ZH.URGENCY),
-    ("call_to_action", ZH.CALL_TO_ACTION),
-):
-    _PATTERNS[_name] = with_words(*_PATTERNS[_name], _terms)
 _COMPILED = {name: compile_cue(*spec) for name, spec in _PATTERNS.items()}
 _PHONE = compile_cue(r"+\d", PHONE)
 
