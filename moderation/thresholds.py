@@ -47,6 +47,18 @@ def thresholds_at_fpr(toxicity: np.ndarray, spam: np.ndarray) -> dict[str, dict[
     return {"toxicity": _at_fpr(toxicity, TOXICITY_FPR), "spam": _at_fpr(spam, SPAM_FPR)}
 
 
+def no_looser_than(
+    chosen: dict[str, dict[str, float]], fast: dict[str, dict[str, float]]
+) -> dict[str, dict[str, float]]:
+    """A refining stage's thresholds, never above the fast model's: one threshold per label
+    judges every post, and the posts the stage does not re-score (Han script, outside its bands)
+    keep the fast model's scores, which its own thresholds were chosen for."""
+    return {
+        label: {k: min(v, fast.get(label, {}).get(k, v)) for k, v in limits.items()}
+        for label, limits in chosen.items()
+    }
+
+
 def _label_scores(
     artifact: LinearArtifact, featurizer: Featurizer, rows: pd.DataFrame, label: str
 ) -> np.ndarray:

@@ -46,6 +46,7 @@ class EncoderArtifact:
     labels: list[str]
     tuned_layers: int
     max_tokens: int
+    tail_tokens: int  # a longer post keeps its first pieces and these last ones
     base_sha256: str  # of the base model.safetensors the layers were tuned on
     platt: dict[str, list[float]]  # label → [a, b]: p = sigmoid(a · logit + b)
     blend: dict[str, list[float]]  # label → [w_fast, w_enc, b]
@@ -69,6 +70,7 @@ class EncoderArtifact:
             "labels": self.labels,
             "tuned_layers": self.tuned_layers,
             "max_tokens": self.max_tokens,
+            "tail_tokens": self.tail_tokens,
             "platt": self.platt,
             "blend": self.blend,
             "bands": self.bands,
@@ -85,11 +87,12 @@ class EncoderArtifact:
         doc = json.loads((folder / f"{NAME}.json").read_text())
         state = read_tuned_state(folder) if with_state else {}
         known = {"name", "base", "labels", "tuned_layers", "max_tokens", "platt", "blend", "bands"}
-        known |= {"thresholds", "every_post_thresholds"}
+        known |= {"tail_tokens", "thresholds", "every_post_thresholds"}
         return cls(
             labels=list(doc["labels"]),
             tuned_layers=int(doc["tuned_layers"]),
             max_tokens=int(doc["max_tokens"]),
+            tail_tokens=int(doc.get("tail_tokens", 0)),  # artifacts before head + tail: 0
             base_sha256=doc["base"]["sha256"],
             platt=doc["platt"],
             blend=doc["blend"],
@@ -232,7 +235,7 @@ class MiniLMClassifier:
             meta = self._artifact  # read at build time; only the tensors are left to read
             model = SentenceEncoder(self._base, meta.labels, meta.tuned_layers)
             model.load_tuned_state(read_tuned_state(self._folder))
-            self._model = (model.eval(), Tokens(self._base, meta.max_tokens))
+            self._model = (model.eval(), Tokens(self._base, meta.max_tokens, meta.tail_tokens))
         return self._model
 
 
