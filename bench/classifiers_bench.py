@@ -16,6 +16,7 @@ import argparse
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -27,6 +28,7 @@ from moderation.classifiers.base import OPEN_BAND  # noqa: E402
 from moderation.classifiers.linear import LinearArtifact  # noqa: E402
 from moderation.classifiers.minilm import installed_base  # noqa: E402
 from moderation.contract import post_from_dict  # noqa: E402
+from moderation.encoder import resolve_precision  # noqa: E402
 from moderation.neardup import NearDuplicateIndex  # noqa: E402
 from moderation.simulate import simulate  # noqa: E402
 
@@ -40,6 +42,10 @@ def _median_rate(n: int, run, repeats: int) -> float:
         run()
         times.append(time.perf_counter() - started)
     return n / statistics.median(times)
+
+
+def _batches(texts: list[str], size: int) -> list[list[str]]:
+    return [texts[i : i + size] for i in range(0, len(texts), size)]
 
 
 def _bert_rate(texts: list[str], repeats: int) -> float:
@@ -63,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     posts = [post_from_dict({k: v for k, v in p.items() if k != "sim"}) for p in sim]
     fast = classifiers.create("linear.v2", models_dir=MODELS)
     fast.predict_proba(texts[:10])  # load the artifact outside the timing
-    batches = [texts[i : i + args.batch] for i in range(0, len(texts), args.batch)]
+    batches = _batches(texts, args.batch)
     fast_rate = _median_rate(
         len(texts), lambda: [fast.predict_proba(b) for b in batches], args.repeats
     )
@@ -72,33 +78,24 @@ def main(argv: list[str] | None = None) -> int:
         len(texts), lambda: [featurizer.blocks(b) for b in batches], args.repeats
     )
     nd_rate = _median_rate(len(posts), lambda: NearDuplicateIndex().assign(posts), args.repeats)
-    minilm = classifiers.create(
-        "minilm.v1", models_dir=MODELS, base_dir=installed_base(), threads=1
-    )
     english = [t for t in texts if not has_han(t)][: args.minilm_sample]
-    minilm.predict_proba(english[:2])  # load the weights outside the timing
-    minilm_rate = _median_rate(len(english), lambda: minilm.predict_proba(english), args.repeats)
-    cascade = Cascade(fast=[fast], slow=minilm)
-    cascade_rate = _median_rate(
-        len(texts), lambda: [cascade.predict_proba(b) for b in batches], args.repeats
-    )
-    # MINILM_SCOPE=every: every English post re-scored, timed on every 10th post (the surge's
-    # language mix changes over its course, so not its first posts).
-    every = Cascade(fast=[fast], slow=minilm, bands=dict.fromkeys(cascade.bands, OPEN_BAND))
-    sample = texts[::10]
-    sample_batches = [sample[i : i + args.batch] for i in range(0, len(sample), args.batch)]
-    every_rate = _median_rate(
-        len(sample), lambda: [every.predict_proba(b) for b in sample_batches], args.repeats
-    )
+    slow = {
+        precision: _minilm_rates(fast, texts, english, args.batch, args.repeats, precision)
+        for precision in ("fp32", "bf16")
+    }
+    cascade = slow["fp32"].cascade
     # Detoxify after minilm.v1 (a slow stand-in: only its routing share is measured).
     detoxify = Cascade(fast=[cascade], slow=fast)
     detoxify.predict_proba(texts)
     bert_rate = _bert_rate(texts[: args.bert_sample], args.repeats)
-    rows = [
-        ("linear.v2 (toxicity + spam), EN/ZH/mixed", len(texts), fast_rate),
-        ("linear.v2 + minilm.v1 cascade (as ingest runs it)", len(texts), cascade_rate),
-        ("  with MINILM_SCOPE=every (every 10th post)", len(sample), every_rate),
-        ("minilm.v1 alone, English posts", len(english), minilm_rate),
+    rows = [("linear.v2 (toxicity + spam), EN/ZH/mixed", len(texts), fast_rate)]
+    for precision, r in slow.items():
+        rows += [
+            (f"linear.v2 + minilm.v1 cascade, {precision}", len(texts), r.cascade_rate),
+            ("  with MINILM_SCOPE=every (every 10th post)", len(texts[::10]), r.every_rate),
+            (f"minilm.v1 alone, English posts, {precision}", len(english), r.alone_rate),
+        ]
+    rows += [
         ("near-dup MinHash/LSH clustering", len(posts), nd_rate),
         ("bert-base (Detoxify architecture), random weights", args.bert_sample, bert_rate),
     ]
@@ -110,14 +107,57 @@ def main(argv: list[str] | None = None) -> int:
         f"per post: {1e6 / fast_rate:.1f} µs scored, of which {1e6 / feature_rate:.1f} µs "
         f"featurisation (batches of {args.batch})"
     )
-    print(f"minilm.v1 / bert-base ratio: {minilm_rate / bert_rate:,.1f}x")
+    full, half = slow["fp32"], slow["bf16"]
+    print(f"minilm.v1 / bert-base ratio (both fp32): {full.alone_rate / bert_rate:,.1f}x")
+    print(
+        f"bf16 / fp32 ratio: minilm.v1 alone {half.alone_rate / full.alone_rate:.2f}x, cascade "
+        f"{half.cascade_rate / full.cascade_rate:.2f}x, "
+        f"every {half.every_rate / full.every_rate:.2f}x; "
+        f"MINILM_PRECISION=auto uses {resolve_precision('auto')} here"
+    )
     print(
         f"cascade: {cascade.sent / cascade.seen:.2%} of posts fall in minilm.v1's bands "
         f"{cascade.bands}; after it, {detoxify.sent / detoxify.seen:.2%} in the band "
         f"{detoxify.bands} would go to Detoxify; with MINILM_SCOPE=every, "
-        f"{every.sent / every.seen:.1%} go to minilm.v1"
+        f"{full.every.sent / full.every.seen:.1%} go to minilm.v1"
     )
     return 0
+
+
+@dataclass
+class SlowRates:
+    alone_rate: float
+    cascade_rate: float
+    every_rate: float
+    cascade: Cascade
+    every: Cascade
+
+
+def _minilm_rates(
+    fast: classifiers.Classifier,
+    texts: list[str],
+    english: list[str],
+    batch: int,
+    repeats: int,
+    precision: str,
+) -> SlowRates:
+    """minilm.v1 alone, behind linear.v2 in its bands, and on every English post."""
+    minilm = classifiers.create(
+        "minilm.v1", models_dir=MODELS, base_dir=installed_base(), threads=1, precision=precision
+    )
+    minilm.predict_proba(english[:2])  # load the weights outside the timing
+    alone = _median_rate(len(english), lambda: minilm.predict_proba(english), repeats)
+    cascade = Cascade(fast=[fast], slow=minilm)
+    batches = _batches(texts, batch)
+    banded = _median_rate(len(texts), lambda: [cascade.predict_proba(b) for b in batches], repeats)
+    # MINILM_SCOPE=every: every English post re-scored, timed on every 10th post (the surge's
+    # language mix changes over its course, so not its first posts).
+    every = Cascade(fast=[fast], slow=minilm, bands=dict.fromkeys(cascade.bands, OPEN_BAND))
+    sample = _batches(texts[::10], batch)
+    every_rate = _median_rate(
+        len(texts[::10]), lambda: [every.predict_proba(b) for b in sample], repeats
+    )
+    return SlowRates(alone, banded, every_rate, cascade, every)
 
 
 if __name__ == "__main__":

@@ -90,13 +90,16 @@ def write_pack(folder: Path, rules: int) -> int:
     return len(load_ruleset(folder).rules)
 
 
-def settings_for(url: str, pack: Path, classifiers: str = "linear.v2") -> Settings:
+def settings_for(
+    url: str, pack: Path, classifiers: str = "linear.v2", precision: str = "auto"
+) -> Settings:
     return Settings.from_env(
         {
             "DATABASE_URL": url,
             "RULES_DIR": str(pack),
             "MODELS_DIR": str(REPO / "moderation" / "models"),
             "CLASSIFIERS": classifiers,
+            "MINILM_PRECISION": precision,
         }
     )
 
@@ -192,10 +195,12 @@ def stage_times(settings: Settings, surge: Path, posts: int) -> dict[str, float]
     return {name: totals[name] / posts for name in STAGES}
 
 
-def sqlite_run(tmp: Path, surge: Path, jobs: int, classifiers: str = "linear.v2") -> Run:
+def sqlite_run(
+    tmp: Path, surge: Path, jobs: int, classifiers: str = "linear.v2", precision: str = "auto"
+) -> Run:
     db = tmp / "run.db"
     try:
-        settings = settings_for(f"sqlite:///{db}", tmp / "pack", classifiers)
+        settings = settings_for(f"sqlite:///{db}", tmp / "pack", classifiers, precision)
         return ingest_once(settings, surge, jobs)
     finally:
         for leftover in tmp.glob("run.db*"):
@@ -235,6 +240,9 @@ def main(argv: list[str] | None = None) -> int:
         default="linear.v2",
         help="CLASSIFIERS for the SQLite runs, e.g. linear.v2,minilm.v1 (the opt-in cascade)",
     )
+    parser.add_argument(
+        "--minilm-precision", default="auto", help="MINILM_PRECISION: auto, fp32 or bf16"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.posts, args.runs, args.bert_sample, args.jobs = 2_000, 1, 8, "1,2"
@@ -247,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
         results: dict[int, list[Run]] = {}
         for jobs in jobs_list:
             results[jobs] = [
-                sqlite_run(tmp, surge, jobs, args.classifiers) for _ in range(args.runs)
+                sqlite_run(tmp, surge, jobs, args.classifiers, args.minilm_precision)
+                for _ in range(args.runs)
             ]
         pg = {}
         if args.postgres:
@@ -260,7 +269,10 @@ def main(argv: list[str] | None = None) -> int:
             with surge.open(encoding="utf-8") as lines:
                 texts = [json.loads(line)["text"] for line in islice(lines, args.bert_sample)]
             bert = bert_rate(texts, threads=2)
-    report(args.posts, rules, results, pg, stages, bert, args.classifiers)
+    classifiers = args.classifiers
+    if "minilm" in classifiers:
+        classifiers += f" (MINILM_PRECISION={args.minilm_precision})"
+    report(args.posts, rules, results, pg, stages, bert, classifiers)
     return 0
 
 
@@ -282,15 +294,20 @@ def report(
     for jobs, done in results.items():
         rate = statistics.median(r.stored / r.seconds for r in done)
         rss = max(r.peak_rss_mb for r in done)
-        print(f"{f'SQLite, --jobs {jobs}':28} {rate:>9,.0f} {rss:>12,.0f} {rate / bert:>12,.0f}x")
+        print(f"{f'SQLite, --jobs {jobs}':28} {rate:>9,.0f} {rss:>12,.0f} {_times(rate, bert)}")
     for jobs, rate in pg.items():
-        print(f"{f'PostgreSQL, --jobs {jobs}':28} {rate:>9,.0f} {'':>12} {rate / bert:>12,.0f}x")
-    print(f"{'bert-base (Detoxify), 2 thr':28} {bert:>9,.1f}")
+        print(f"{f'PostgreSQL, --jobs {jobs}':28} {rate:>9,.0f} {'':>12} {_times(rate, bert)}")
+    if bert == bert:  # not measured (NaN) with --throughput-only
+        print(f"{'bert-base (Detoxify), 2 thr':28} {bert:>9,.1f}")
     if not stages:
         return
     print(f"{'stage (one core)':28} {'µs/post':>9}")
     for name, us in stages.items():
         print(f"{name:28} {us:>9,.1f}")
+
+
+def _times(rate: float, bert: float) -> str:
+    return f"{rate / bert:>12,.0f}x" if bert == bert else f"{'':>13}"
 
 
 if __name__ == "__main__":

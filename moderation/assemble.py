@@ -17,7 +17,7 @@ from typing import Any
 
 from moderation import classifiers
 from moderation.cascade import Cascade
-from moderation.classifiers.minilm import installed_base
+from moderation.classifiers.minilm import PRECISIONS, installed_base
 from moderation.config import Settings
 from moderation.errors import ConfigError, ModelNotAvailable
 from moderation.neardup import NearDuplicateIndex
@@ -78,6 +78,7 @@ def _backend_options(settings: Settings) -> dict[str, dict[str, Any]]:
             "base_dir": installed_base(),
             "threads": 1,
             "every_post": _minilm_scope(settings) == "every",
+            "precision": minilm_precision(settings),
         },
         "detoxify.original.v1": {"models_dir": models / "detoxify"},
     }
@@ -87,6 +88,14 @@ def _minilm_scope(settings: Settings) -> str:
     if settings.minilm_scope not in ("band", "every"):
         raise ConfigError(f"MINILM_SCOPE={settings.minilm_scope!r}: use `band` or `every`")
     return settings.minilm_scope
+
+
+def minilm_precision(settings: Settings) -> str:
+    """MINILM_PRECISION, checked: the CLI and the dashboard render a ConfigError."""
+    if settings.minilm_precision not in PRECISIONS:
+        choices = ", ".join(f"`{p}`" for p in PRECISIONS)
+        raise ConfigError(f"MINILM_PRECISION={settings.minilm_precision!r}: use {choices}")
+    return settings.minilm_precision
 
 
 def _thresholds(backends: list[classifiers.Classifier]) -> dict[str, Thresholds]:

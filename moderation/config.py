@@ -30,7 +30,12 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "MINILM_SCOPE": (
         "band",
         "posts minilm.v1 re-scores when it is in CLASSIFIERS: `band` (those the fast model is "
-        "unsure of, ~4% of a surge) or `every` (every English post, ~30%: Jigsaw AUC 0.969)",
+        "unsure of, ~4% of a surge) or `every` (every English post, ~30%: Jigsaw AUC 0.971)",
+    ),
+    "MINILM_PRECISION": (
+        "auto",
+        "arithmetic of minilm.v1's matrix products: `auto` (bfloat16 where the CPU does it in "
+        "hardware, AVX512-BF16 or AMX, else float32), `fp32` or `bf16`",
     ),
     "BATCH_SIZE": ("2048", "posts scored and stored per transaction"),
     "REDIS_URL": ("redis://127.0.0.1:6379/0", "Redis holding the posts stream (publish, worker)"),
@@ -45,6 +50,7 @@ class Settings:
     models_dir: str
     classifiers: tuple[str, ...]
     minilm_scope: str
+    minilm_precision: str
     batch_size: int
     redis_url: str
 
@@ -59,6 +65,7 @@ class Settings:
             models_dir=value["MODELS_DIR"],
             classifiers=tuple(c.strip() for c in value["CLASSIFIERS"].split(",") if c.strip()),
             minilm_scope=value["MINILM_SCOPE"],
+            minilm_precision=value["MINILM_PRECISION"],
             batch_size=int(value["BATCH_SIZE"]),
             redis_url=value["REDIS_URL"],
         )

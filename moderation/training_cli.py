@@ -72,6 +72,7 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from moderation.assemble import minilm_precision
     from moderation.cascade import Cascade
     from moderation.classifiers.linear import LinearClassifier
     from moderation.classifiers.minilm import MiniLMClassifier, installed_base
@@ -87,7 +88,10 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     clf = LinearClassifier(models)
     product: Cascade | None = None
     try:
-        product = Cascade(fast=[clf], slow=MiniLMClassifier(models, base_dir=installed_base()))
+        slow = MiniLMClassifier(
+            models, base_dir=installed_base(), precision=minilm_precision(settings)
+        )
+        product = Cascade(fast=[clf], slow=slow)
     except ModelNotAvailable as err:
         print(f"{err}; evaluating linear.v2 alone", file=sys.stderr)
     sources = render_sources(evaluate_sources(clf, Path(args.data), product))

@@ -66,11 +66,20 @@ def test_opting_into_minilm_builds_its_cascade_with_its_thresholds(
     assert policy.thresholds["toxicity"].remove == chosen["toxicity"]["remove"]
 
 
-def test_an_unknown_minilm_scope_is_a_clear_cli_error(monkeypatch, capsys) -> None:
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("MINILM_SCOPE", "all", "MINILM_SCOPE='all': use `band` or `every`"),
+        ("MINILM_PRECISION", "fp16", "MINILM_PRECISION='fp16': use `auto`, `fp32`, `bf16`"),
+    ],
+)
+def test_an_unknown_minilm_setting_is_a_clear_cli_error(
+    monkeypatch, capsys, name: str, value: str, message: str
+) -> None:
     monkeypatch.setenv("CLASSIFIERS", WITH_MINILM)
-    monkeypatch.setenv("MINILM_SCOPE", "all")
+    monkeypatch.setenv(name, value)
     assert main(["score", "-"]) == 2
-    assert "MINILM_SCOPE='all': use `band` or `every`" in capsys.readouterr().err
+    assert message in capsys.readouterr().err
 
 
 def test_without_the_encoder_artifact_the_policy_runs_on_the_fast_path(tmp_path: Path) -> None:

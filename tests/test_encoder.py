@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import tiny_bert_config
 
 pytest.importorskip("transformers")
-from moderation.encoder import Tokens  # noqa: E402  (needs torch and transformers)
+from moderation.encoder import Tokens, resolve_precision  # noqa: E402  (needs torch)
 
 WORDS = [f"w{i}" for i in range(12)]
 CLS, SEP = 2, 3  # the tiny vocabulary's special tokens: [PAD] [UNK] [CLS] [SEP] [MASK] w0 …
@@ -72,3 +72,22 @@ def test_without_a_tail_it_matches_the_tokenizers_own_truncation(vocab_dir: Path
 def test_a_tail_that_leaves_no_head_is_refused(vocab_dir: Path, tail: int) -> None:
     with pytest.raises(ValueError, match="tail_tokens"):
         Tokens(vocab_dir, max_tokens=8, tail_tokens=tail)
+
+
+@pytest.mark.parametrize(
+    ("hardware", "asked", "used"),
+    [
+        (True, "auto", "bf16"),
+        (False, "auto", "fp32"),  # emulated bfloat16 would be slower than float32
+        (False, "bf16", "bf16"),  # asked for explicitly
+        (True, "fp32", "fp32"),
+    ],
+)
+def test_auto_precision_is_bfloat16_only_where_the_cpu_does_it(
+    monkeypatch: pytest.MonkeyPatch, hardware: bool, asked: str, used: str
+) -> None:
+    import torch
+
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: hardware, raising=False)
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: False, raising=False)
+    assert resolve_precision(asked) == used

@@ -183,6 +183,24 @@ def test_the_shipped_artifact_on_the_real_base(text: str, label: str, high: bool
     assert (row[label] > 0.5) is high, row
 
 
+def test_bfloat16_scores_as_float32_does_on_the_shipped_artifact() -> None:
+    """bf16 is `auto`'s choice on CPUs that do it in hardware; its probabilities are fp32's."""
+    texts = ["you are a pathetic worthless idiot", "thanks for the welcome!", "dm me for cash"]
+    rows = {
+        precision: classifiers.create(
+            NAME, models_dir=SHIPPED_MODELS, base_dir=installed_base(), precision=precision
+        ).predict_proba(texts)
+        for precision in ("fp32", "bf16")
+    }
+    for full, half in zip(rows["fp32"], rows["bf16"], strict=True):
+        assert half == pytest.approx(full, abs=0.02)
+
+
+def test_an_unknown_precision_is_refused(tiny_base: Path, tiny_models: Path) -> None:
+    with pytest.raises(ValueError, match="precision must be one of auto, fp32, bf16, not 'fp16'"):
+        classifiers.create(NAME, models_dir=tiny_models, base_dir=tiny_base, precision="fp16")
+
+
 def test_the_shipped_cascades_thresholds_are_never_looser_than_linear_v2s() -> None:
     """One threshold per label judges every post; Han posts keep linear.v2's score."""
     fast = LinearArtifact.load(SHIPPED_MODELS)

