@@ -47,11 +47,13 @@ def main() -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="list every probe's score")
     args = parser.parse_args()
     probes = read_probes()
-    _, verdicts = verdicts_for(
+    policy, verdicts = verdicts_for(
         [p["text"] for p in probes], models=args.models, rules=args.rules, classifiers="linear.v2"
     )
-    # The policy has no spam threshold (spam flags come from rules), so read the model's own.
-    review = LinearClassifier(args.models).thresholds["spam"]["review"]
+    # The policy acts on spam through rules only, so the threshold is linear.v2's own.
+    (linear,) = policy.classifiers
+    assert isinstance(linear, LinearClassifier)
+    review = linear.thresholds["spam"]["review"]
     score = np.array([v.scores.get("spam", 0.0) for v in verdicts])
     flagged = np.array([v.action is not Action.ALLOW for v in verdicts])
     spam = np.array([p["expect"] == "spam" for p in probes])

@@ -38,6 +38,7 @@ from moderation.encoder import (
     Tokens,
     length_sorted_batches,
     logits,
+    resolve_precision,
 )
 from moderation.thresholds import calibration_negatives, no_looser_than, thresholds_at_fpr
 from moderation.training import load_corpora, source_weights, training_tables
@@ -67,6 +68,9 @@ class EncoderOptions:
     rows_per_source: int = 6000  # caps Davidson (17k train rows): minutes, not an hour
     seed: int = 20250113
     threads: int | None = None
+    # Matrix products of the fine-tune (`moderation.encoder.resolve_precision`): fp32 by default,
+    # so a retrain reproduces the shipped artifact byte for byte on any CPU.
+    precision: str = "fp32"
 
 
 def train_encoder_on(
@@ -163,13 +167,15 @@ def fine_tune(
         optimiser, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, 1.0 - s / steps)
     )
     rng = np.random.default_rng(options.seed)
+    bf16 = resolve_precision(options.precision) == "bf16"
     model.train()
     started, step = time.perf_counter(), 0
     while step < steps:
         for idx in _shuffled_batches(texts, options.batch_size, rng):
             if step == steps:
                 break
-            out = model(*tokens([texts[i] for i in idx]))
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                out = model(*tokens([texts[i] for i in idx])).float()
             mine = out.gather(1, head[idx].unsqueeze(1)).squeeze(1)
             loss = torch.nn.functional.binary_cross_entropy_with_logits(
                 mine, target[idx], weight=weight[idx]

@@ -66,11 +66,22 @@ def _create(models: Path, base: Path | None):
     return classifiers.create(NAME, models_dir=models, base_dir=base)
 
 
-def test_fine_tuning_learns_both_heads(tiny_models: Path, tiny_base: Path) -> None:
-    clf = _create(tiny_models, tiny_base)
+def _learns_both_heads(clf) -> bool:
     rude, nice, spam = clf.predict_proba(["you are an idiot", "hello friend", "win cash now"])
-    assert rude["toxicity"] > nice["toxicity"] + 0.3
-    assert spam["spam"] > nice["spam"] + 0.3
+    return rude["toxicity"] > nice["toxicity"] + 0.3 and spam["spam"] > nice["spam"] + 0.3
+
+
+def test_fine_tuning_learns_both_heads(tiny_models: Path, tiny_base: Path) -> None:
+    assert _learns_both_heads(_create(tiny_models, tiny_base))
+
+
+def test_fine_tuning_in_bfloat16_learns_both_heads_too(tiny_base: Path, tmp_path: Path) -> None:
+    fast = LinearArtifact.load(SHIPPED_MODELS)
+    options = EncoderOptions(
+        tuned_layers=1, epochs=20, learning_rate=3e-3, batch_size=16, precision="bf16"
+    )
+    train_encoder(_rows(), fast, tiny_base, options).save(tmp_path)
+    assert _learns_both_heads(_create(tmp_path, tiny_base))
 
 
 def test_artifact_holds_only_the_tuned_layers_and_heads(tiny_models: Path) -> None:
