@@ -13,13 +13,25 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.engine import make_engine
 from db.gauges import observe_database
 from db.migrate import upgrade
+from moderation.assemble import build_classifiers
 from moderation.config import Settings
+from moderation.errors import ConfigError
 from moderation.observability import Telemetry, configure
 
 
 @st.cache_resource
 def get_settings() -> Settings:
     return Settings.from_env(os.environ)
+
+
+@st.cache_resource
+def get_classifier_notices() -> tuple[str, ...]:
+    """What the configured classifiers run without (Detoxify's weights absent, say), and what to
+    do about it: this server's view of CLASSIFIERS and MODELS_DIR, as ingest sees them here."""
+    try:
+        return build_classifiers(get_settings()).notices
+    except ConfigError as err:
+        return (str(err),)
 
 
 @st.cache_resource

@@ -18,7 +18,7 @@ from db.ingest import ingest_lines
 from db.migrate import upgrade
 from db.workbench import LivePolicy, live_ruleset_for
 from moderation.assemble import build_policy
-from moderation.cli import open_input
+from moderation.cli import open_input, print_notices
 from moderation.config import Settings
 from moderation.parallel import ModerationPool
 from moderation.pipeline import Policy
@@ -128,6 +128,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     upgrade(make_engine(settings.database_url))
     Session = make_sessionmaker(settings.database_url)
     policy = build_policy(settings, live_ruleset_for(Session, settings))
+    print_notices(policy)
     # The pool forks its workers now, before telemetry or the progress bar start any thread.
     with _pool(policy, args.jobs) as pool:
         telemetry = metrics_cli.start_telemetry(Session, "moderation-ingest", args.metrics_port)
@@ -189,6 +190,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     if metrics_cli.start_telemetry(Session, "moderation-worker", args.metrics_port):
         observe_stream(redis)
     policy = build_policy(settings, live_ruleset_for(Session, settings))
+    print_notices(policy)
     worker = Worker(
         redis=redis,
         Session=Session,

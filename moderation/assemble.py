@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,28 @@ CASCADE_BACKENDS = frozenset({"minilm.v1", "detoxify.original.v1"})
 def build_policy(settings: Settings, ruleset: Ruleset | None = None) -> Policy:
     """Classifiers, the rules pack (`ruleset`, else the one at `settings.rules_dir`; RulesError
     if invalid), thresholds and the clusterer. Edges with a database pass the deployed pack."""
+    built = build_classifiers(settings)
+    return Policy(
+        classifiers=built.backends,
+        ruleset=ruleset if ruleset is not None else load_ruleset(settings.rules_dir),
+        # A refining stage that chose thresholds for the cascade's scores (minilm.v1) sets them.
+        thresholds=_thresholds([*built.stages, *built.fast]),
+        clusterer=NearDuplicateIndex(),
+        notices=built.notices,
+    )
+
+
+@dataclass(frozen=True)
+class Classifiers:
+    backends: list[classifiers.Classifier]  # what the pipeline calls: the fast ones or a cascade
+    fast: list[classifiers.Classifier]
+    stages: list[classifiers.Classifier]  # the slow stages, last-applied first
+    notices: tuple[str, ...]  # the slow backends that are missing, and what to do about it
+
+
+def build_classifiers(settings: Settings) -> Classifiers:
+    """CLASSIFIERS as backends. Cheap: the slow models' weights load on their first batch, so
+    the dashboard calls this to say which of them this configuration runs without."""
     options = _backend_options(settings)
     fast = [
         classifiers.create(name, **options.get(name, {}))
@@ -48,7 +71,7 @@ def build_policy(settings: Settings, ruleset: Ruleset | None = None) -> Policy:
     ]
     notices: list[str] = []
     backends = list(fast)
-    stages: list[classifiers.Classifier] = []  # the slow stages, last-applied first
+    stages: list[classifiers.Classifier] = []
     for name in (n for n in settings.classifiers if n in CASCADE_BACKENDS):
         try:
             slow = classifiers.create(name, **options.get(name, {}))
@@ -58,14 +81,7 @@ def build_policy(settings: Settings, ruleset: Ruleset | None = None) -> Policy:
             continue
         stages.insert(0, slow)
         backends = [Cascade(fast=backends, slow=slow)] if backends else [slow]
-    return Policy(
-        classifiers=backends,
-        ruleset=ruleset if ruleset is not None else load_ruleset(settings.rules_dir),
-        # A refining stage that chose thresholds for the cascade's scores (minilm.v1) sets them.
-        thresholds=_thresholds([*stages, *fast]),
-        clusterer=NearDuplicateIndex(),
-        notices=tuple(notices),
-    )
+    return Classifiers(backends, fast, stages, tuple(notices))
 
 
 def _backend_options(settings: Settings) -> dict[str, dict[str, Any]]:

@@ -10,7 +10,7 @@ from typing import BinaryIO
 from moderation import training_cli
 from moderation.assemble import build_policy
 from moderation.config import Settings
-from moderation.pipeline import moderate_batch
+from moderation.pipeline import Policy, moderate_batch
 from moderation.reader import read_batches
 from moderation.simulate import simulate
 
@@ -37,8 +37,7 @@ def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     policy = build_policy(settings)
-    for notice in policy.notices:
-        print(f"notice: {notice}", file=sys.stderr)
+    print_notices(policy)
     rejected = 0
     with open_input(args.file) as stream:
         for batch in read_batches(stream, settings.batch_size):
@@ -70,3 +69,9 @@ class _Unclosed:
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+
+def print_notices(policy: Policy) -> None:
+    """The backends this policy runs without (e.g. Detoxify's weights absent), on stderr."""
+    for notice in policy.notices:
+        print(f"notice: {notice}", file=sys.stderr)

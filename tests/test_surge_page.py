@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -53,3 +54,33 @@ def test_surge_page_renders_charts_for_each_window(surge_env, window):
     assert float(at.metric[0].value.replace(",", "")) > 0
     charts = at.get("vega_lite_chart")
     assert len(charts) >= 3  # language, account age, flag rates (rules need rule ids)
+
+
+SHIPPED_MODELS = str(Path(__file__).resolve().parent.parent / "moderation" / "models")
+
+
+@pytest.mark.parametrize(
+    ("configured", "notice"),
+    [
+        ("linear.v2,detoxify.original.v1", "detoxify.original.v1: Detoxify weights not found"),
+        ("linear.v2", None),  # nothing configured is missing: nothing to say
+        ("linear.v2,minilm.v1", None),  # its weights ship in the repo and its base in a package
+    ],
+)
+def test_surge_page_says_which_classifiers_run_without_their_weights(
+    surge_env, monkeypatch, configured: str, notice: str | None
+):
+    monkeypatch.setenv("CLASSIFIERS", configured)
+    monkeypatch.setenv("MODELS_DIR", SHIPPED_MODELS)
+    at = AppTest.from_file("../dashboard/streamlit_app.py", default_timeout=60)
+    at.session_state["user"], at.session_state["role"] = "eng", Role.ENGINEER.value
+    at.run()
+    at.switch_page("app_pages/surge.py").run()
+    assert not at.exception
+    shown = [i.value for i in at.info if i.value.startswith("Classifiers:")]
+    if notice is None:
+        assert shown == []
+    else:
+        (message,) = shown
+        assert notice in message and "running on the fast path" in message
+        assert "toxic_original-c1212f89.ckpt" in message  # what to put where

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard.resources import get_sessionmaker, get_settings
+from dashboard.resources import get_classifier_notices, get_sessionmaker, get_settings
 from db import alerts, metrics, stream, timeseries
 
 Session = get_sessionmaker()
@@ -21,6 +21,8 @@ st.caption(
     "Post figures are on post time, ending at the newest post; queue and review figures on the"
     " wall clock."
 )
+for notice in get_classifier_notices():
+    st.info(f"Classifiers: {notice}.", icon=":material/model_training:")
 choice = st.radio("Window", list(WINDOWS), index=1, horizontal=True, key="surge_window")
 
 
