@@ -37,6 +37,9 @@ def main() -> None:
     parser.add_argument(
         "--classifiers", default="linear.v2", help="CLASSIFIERS, e.g. linear.v2,minilm.v1"
     )
+    parser.add_argument(
+        "--minilm-precision", default="auto", help="MINILM_PRECISION: auto, fp32 or bf16"
+    )
     args = parser.parse_args()
     probes = read_probes()
     policy, verdicts = verdicts_for(
@@ -44,6 +47,7 @@ def main() -> None:
         models=args.models,
         rules=args.rules,
         classifiers=args.classifiers,
+        minilm_precision=args.minilm_precision,
     )
     review = policy.thresholds["toxicity"].review
     groups: dict[tuple[str, str, str], list[tuple[bool, bool]]] = defaultdict(list)
