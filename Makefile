@@ -50,7 +50,7 @@ run: demo-data
 test: .venv/.dev-installed system-deps
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/mypy moderation db rules dashboard
+	.venv/bin/mypy moderation db rules dashboard bench
 	$(PY) -m pytest
 	$(PY) -m rules check
 	$(PY) -m rules test
@@ -62,7 +62,7 @@ bench-queue: .venv/.installed system-deps
 	$(PY) -m bench.queue_bench --quick
 
 lint: .venv/.dev-installed
-	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy moderation db rules dashboard
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy moderation db rules dashboard bench
 
 fmt: .venv/.dev-installed
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .

@@ -14,12 +14,16 @@ import time
 def bert_rate(texts: list[str], threads: int) -> float:
     """Posts per second of bert-base over `texts` with torch on `threads` threads."""
     import torch
-    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+
+    # transformers 5's BertTokenizer is the fast (Rust) one; BertTokenizerFast is its alias.
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
 
     torch.set_num_threads(threads)
-    model = BertForSequenceClassification(BertConfig(num_labels=6)).eval()
+    config = BertConfig()
+    config.num_labels = 6  # Detoxify's original heads
+    model = BertForSequenceClassification(config).eval()
     vocab = {w: i for i, w in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"])}
-    tok = BertTokenizerFast(vocab=vocab)
+    tok = BertTokenizer(vocab=vocab)
     started = time.perf_counter()
     with torch.no_grad():
         for start in range(0, len(texts), 16):

@@ -55,7 +55,7 @@ REAL_TERMS = [
 
 
 def synthetic_rules(n: int, rng: random.Random) -> list[dict[str, object]]:
-    rules = []
+    rules: list[dict[str, object]] = []
     for i in range(n):
         if i < 10:
             when: dict[str, object] = {
