@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from moderation.classifiers.base import Classifier
+from moderation.classifiers.base import Classifier, warm
 from moderation.errors import PartialFailure
 
 ScoreT = TypeVar("ScoreT", float, np.ndarray)
@@ -77,6 +77,11 @@ class Cascade:
                     if label not in self.bands or label in in_band[i]:
                         merged[i][label] = p
         return merged
+
+    def warm(self) -> None:
+        """Load every stage's lazy weights now (before a fork, so workers share them)."""
+        for stage in [*self.fast, self.slow]:
+            warm(stage)
 
     def _in_band(self, row: Mapping[str, float]) -> set[str]:
         return {label for label, band in self.bands.items() if in_band(row.get(label, 0.0), band)}

@@ -26,6 +26,7 @@ from dataclasses import replace
 from typing import Protocol, TypeVar
 
 from moderation import telemetry
+from moderation.classifiers.base import warm
 from moderation.pipeline import Policy, assign_clusters, moderate_batch
 from moderation.types import Cluster, Post, Verdict
 
@@ -62,6 +63,12 @@ class ModerationPool:
         # Clusters arrive with each batch; a worker-local index would only see every other batch.
         shared = replace(policy, clusterer=None)
         moderate_batch([], policy=shared)  # load lazy model artifacts once, before the fork
+        # The slow stages too (minilm.v1, Detoxify), which an empty batch never reaches: loaded
+        # here, their weights are shared by every worker. With minilm.v1, ingest --jobs 2 peaked
+        # at 948 MB instead of 1,265 and ran 5% faster (paired runs). Loading only, no inference:
+        # no torch thread pool exists yet at the fork.
+        for backend in shared.classifiers:
+            warm(backend)
         # The policy (automata, weights, rule tables) lives as long as the process. Frozen, the
         # collector stops walking it in every full collection, and the workers keep sharing its
         # pages instead of copying each one the collector touches (the `gc.freeze` docs' advice).

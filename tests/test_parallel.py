@@ -3,6 +3,7 @@ keeps its guarantees (idempotence, dead letters, one stored verdict per post).""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,10 +15,12 @@ from db.engine import make_engine, make_sessionmaker
 from db.ingest import ingest_lines
 from db.migrate import upgrade
 from db.models import DeadLetterRow, PostRow, QueueItemRow, VerdictRow
-from moderation.assemble import build_policy
+from moderation import classifiers
+from moderation.assemble import KEYWORD_THRESHOLDS, build_policy
+from moderation.cascade import Cascade
 from moderation.config import Settings
 from moderation.parallel import ModerationPool
-from moderation.pipeline import moderate_batch
+from moderation.pipeline import Policy, moderate_batch
 from moderation.reader import read_batches
 from tests.test_ingest import MALFORMED, count
 
@@ -101,3 +104,30 @@ def test_ingest_with_the_pool_is_idempotent_and_keeps_dead_letters(
     assert (second.stored, second.duplicates) == (0, 600)
     assert count(Session, PostRow) == count(Session, VerdictRow) == 600
     assert count(Session, DeadLetterRow) == 6
+
+
+class SlowStage:
+    """A slow backend with lazy weights: records where they were loaded."""
+
+    name, labels = "slow.v1", ("toxicity",)
+
+    def __init__(self) -> None:
+        self.loaded_in: int | None = None
+
+    def warm(self) -> None:
+        self.loaded_in = os.getpid()
+
+    def predict_proba(self, texts):
+        assert self.loaded_in is not None, "weights not loaded before the fork"
+        return [{"toxicity": 0.5} for _ in texts]
+
+
+def test_the_pool_loads_slow_stages_before_it_forks_so_workers_share_them() -> None:
+    slow = SlowStage()
+    cascade = Cascade(fast=[classifiers.create("keywords.v1")], slow=slow, band=(0.0, 1.01))
+    policy = Policy(classifiers=[cascade], thresholds=KEYWORD_THRESHOLDS)
+    with ModerationPool(policy, jobs=2) as running:
+        assert slow.loaded_in == os.getpid()  # in this process, before the workers
+        batch = read_batches([b'{"id": "1", "text": "hello", "author": {"id": "a"}}'], 10)
+        ((_, verdicts),) = list(running.moderate(batch))
+    assert verdicts[0].scores["toxicity"] == 0.5  # the workers used the loaded stage

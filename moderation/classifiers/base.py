@@ -31,3 +31,11 @@ class Classifier(Protocol):
     def predict_proba(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """One dict per input text, same order; every value in [0, 1]."""
         ...
+
+
+def warm(backend: object) -> None:
+    """Load a backend's lazy weights now, if it has any to load (an optional `warm()` method):
+    before a fork, so that worker processes share the pages instead of each loading its own."""
+    warm_up = getattr(backend, "warm", None)
+    if callable(warm_up):
+        warm_up()

@@ -61,6 +61,10 @@ class DetoxifyClassifier:
                 )
         return out
 
+    def warm(self) -> None:
+        """Load Detoxify now rather than on the first batch (before a fork: shared pages)."""
+        self._load()
+
     def _load(self) -> Any:
         if self._model is None:
             from detoxify import Detoxify  # heavy: torch + transformers

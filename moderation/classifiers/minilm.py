@@ -230,6 +230,10 @@ class MiniLMClassifier:
         }
         return _rows(columns, len(texts))
 
+    def warm(self) -> None:
+        """Load the encoder now rather than on the first batch (before a fork: shared pages)."""
+        self._load()
+
     def _load(self) -> tuple[SentenceEncoder, Tokens]:
         if self._model is None:
             import torch
