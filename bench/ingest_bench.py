@@ -91,7 +91,11 @@ def write_pack(folder: Path, rules: int) -> int:
 
 
 def settings_for(
-    url: str, pack: Path, classifiers: str = "linear.v2", precision: str = "auto"
+    url: str,
+    pack: Path,
+    classifiers: str = "linear.v2",
+    precision: str = "auto",
+    scope: str = "band",
 ) -> Settings:
     return Settings.from_env(
         {
@@ -100,6 +104,7 @@ def settings_for(
             "MODELS_DIR": str(REPO / "moderation" / "models"),
             "CLASSIFIERS": classifiers,
             "MINILM_PRECISION": precision,
+            "MINILM_SCOPE": scope,
         }
     )
 
@@ -195,12 +200,11 @@ def stage_times(settings: Settings, surge: Path, posts: int) -> dict[str, float]
     return {name: totals[name] / posts for name in STAGES}
 
 
-def sqlite_run(
-    tmp: Path, surge: Path, jobs: int, classifiers: str = "linear.v2", precision: str = "auto"
-) -> Run:
+def sqlite_run(tmp: Path, surge: Path, jobs: int, settings_args: tuple[str, ...] = ()) -> Run:
+    """One ingest into a fresh SQLite file; `settings_args`: classifiers, precision, scope."""
     db = tmp / "run.db"
     try:
-        settings = settings_for(f"sqlite:///{db}", tmp / "pack", classifiers, precision)
+        settings = settings_for(f"sqlite:///{db}", tmp / "pack", *settings_args)
         return ingest_once(settings, surge, jobs)
     finally:
         for leftover in tmp.glob("run.db*"):
@@ -243,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--minilm-precision", default="auto", help="MINILM_PRECISION: auto, fp32 or bf16"
     )
+    parser.add_argument("--minilm-scope", default="band", help="MINILM_SCOPE: band or every")
     args = parser.parse_args(argv)
     if args.quick:
         args.posts, args.runs, args.bert_sample, args.jobs = 2_000, 1, 8, "1,2"
@@ -253,11 +258,9 @@ def main(argv: list[str] | None = None) -> int:
         write_surge(surge, args.posts, seed=9)
         rules = write_pack(tmp / "pack", args.rules)
         results: dict[int, list[Run]] = {}
+        slow_settings = (args.classifiers, args.minilm_precision, args.minilm_scope)
         for jobs in jobs_list:
-            results[jobs] = [
-                sqlite_run(tmp, surge, jobs, args.classifiers, args.minilm_precision)
-                for _ in range(args.runs)
-            ]
+            results[jobs] = [sqlite_run(tmp, surge, jobs, slow_settings) for _ in range(args.runs)]
         pg = {}
         if args.postgres:
             pg = {j: postgres_run(tmp / "pack", surge, j, args.runs) for j in jobs_list}
@@ -271,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
             bert = bert_rate(texts, threads=2)
     classifiers = args.classifiers
     if "minilm" in classifiers:
-        classifiers += f" (MINILM_PRECISION={args.minilm_precision})"
+        classifiers += f" (MINILM_PRECISION={args.minilm_precision}, SCOPE={args.minilm_scope})"
     report(args.posts, rules, results, pg, stages, bert, classifiers)
     return 0
 
