@@ -46,11 +46,16 @@ _worker_policy: Policy | None = None
 def _init_worker(policy: Policy) -> None:
     global _worker_policy
     _worker_policy = policy  # with fork, initargs are inherited, never pickled
+    telemetry.hold_classifier_records()  # this process's meter is a no-op: the parent records
 
 
-def _moderate_in_worker(posts: Sequence[Post], clusters: Sequence[Cluster | None]) -> list[Verdict]:
+Moderated = tuple[list[Verdict], list[telemetry.ClassifierRecord]]
+
+
+def _moderate_in_worker(posts: Sequence[Post], clusters: Sequence[Cluster | None]) -> Moderated:
     assert _worker_policy is not None, "the pool initializer did not run"
-    return moderate_batch(posts, policy=_worker_policy, clusters=clusters)
+    verdicts = moderate_batch(posts, policy=_worker_policy, clusters=clusters)
+    return verdicts, telemetry.take_classifier_records()
 
 
 class ModerationPool:
@@ -96,7 +101,7 @@ class ModerationPool:
 
     def moderate(self, batches: Iterable[B]) -> Iterator[tuple[B, list[Verdict]]]:
         """Yield each batch with its verdicts, in the order the batches came."""
-        pending: deque[tuple[B, Future[list[Verdict]]]] = deque()
+        pending: deque[tuple[B, Future[Moderated]]] = deque()
         for batch in batches:
             with telemetry.tracer.start_as_current_span(telemetry.SPAN_CLUSTER):
                 clusters = assign_clusters(batch.posts, self._clusterer)
@@ -108,8 +113,9 @@ class ModerationPool:
             yield _done(*pending.popleft())
 
 
-def _done(batch: B, future: Future[list[Verdict]]) -> tuple[B, list[Verdict]]:
-    verdicts = future.result()
-    # The worker recorded these into a no-op meter (telemetry is installed in this process only).
+def _done(batch: B, future: Future[Moderated]) -> tuple[B, list[Verdict]]:
+    verdicts, records = future.result()
+    # The worker's meter is a no-op (telemetry is installed in this process only).
     telemetry.record_verdicts(verdicts)
+    telemetry.replay_classifier_records(records)
     return batch, verdicts

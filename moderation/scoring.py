@@ -39,10 +39,9 @@ def score_batch(
         elapsed = time.perf_counter() - started
         if problem is None and elapsed > budget_s:
             out, problem = None, f"took {elapsed:.1f}s, over its {budget_s:.0f}s budget"
-        attributes = {"classifier": clf.name}
-        telemetry.classifier_duration.record(elapsed, attributes)
+        if texts:  # an empty batch (a pool loading its models before the fork) is no sample
+            telemetry.record_classifier(clf.name, elapsed, problem is not None)
         if problem is not None:
-            telemetry.classifier_failures.add(1, attributes)
             for i in failed:
                 errors[i].append(f"classifier {clf.name} {problem}")
         if out is None:

@@ -83,3 +83,41 @@ def record_verdicts(verdicts: Sequence[Verdict]) -> None:
     hits = Counter(rule for v in verdicts for rule in v.rules)
     for rule_id, n in hits.items():
         rule_hits_counter.add(n, {"rule_id": rule_id})
+
+
+# A classifier call: (backend name, seconds, whether it failed closed).
+ClassifierRecord = tuple[str, float, bool]
+# Under `ingest --jobs N` classifiers run in worker processes, forked before the SDK is installed,
+# so their meter is a no-op: a worker keeps its records here and hands them back with the
+# verdicts, and the parent records them (`replay_classifier_records`).
+_held: list[ClassifierRecord] | None = None
+
+
+def record_classifier(name: str, seconds: float, failed: bool) -> None:
+    if _held is not None:
+        _held.append((name, seconds, failed))
+        return
+    attributes = {"classifier": name}
+    classifier_duration.record(seconds, attributes)
+    if failed:
+        classifier_failures.add(1, attributes)
+
+
+def hold_classifier_records() -> None:
+    """In a worker process: keep classifier records for the parent instead of recording them."""
+    global _held
+    _held = []
+
+
+def take_classifier_records() -> list[ClassifierRecord]:
+    """The records held since the last call (none outside a worker)."""
+    if _held is None:
+        return []
+    taken = list(_held)
+    _held.clear()
+    return taken
+
+
+def replay_classifier_records(records: Sequence[ClassifierRecord]) -> None:
+    for record in records:
+        record_classifier(*record)

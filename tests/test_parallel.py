@@ -15,7 +15,7 @@ from db.engine import make_engine, make_sessionmaker
 from db.ingest import ingest_lines
 from db.migrate import upgrade
 from db.models import DeadLetterRow, PostRow, QueueItemRow, VerdictRow
-from moderation import classifiers
+from moderation import classifiers, telemetry
 from moderation.assemble import KEYWORD_THRESHOLDS, build_policy
 from moderation.cascade import Cascade
 from moderation.config import Settings
@@ -131,3 +131,26 @@ def test_the_pool_loads_slow_stages_before_it_forks_so_workers_share_them() -> N
         batch = read_batches([b'{"id": "1", "text": "hello", "author": {"id": "a"}}'], 10)
         ((_, verdicts),) = list(running.moderate(batch))
     assert verdicts[0].scores["toxicity"] == 0.5  # the workers used the loaded stage
+
+
+class Histogram:
+    """Stands in for the classifier-latency instrument of this process."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def record(self, seconds: float, attributes: dict[str, str]) -> None:
+        self.names.append(attributes["classifier"])
+
+
+def test_classifier_timings_made_in_workers_are_recorded_in_this_process(
+    monkeypatch: pytest.MonkeyPatch, surge_lines: list[bytes]
+) -> None:
+    """Workers fork before telemetry starts, so their meter is a no-op: they hand timings back."""
+    latency = Histogram()
+    monkeypatch.setattr(telemetry, "classifier_duration", latency)
+    policy = Policy(classifiers=[classifiers.create("keywords.v1")], thresholds=KEYWORD_THRESHOLDS)
+    batches = list(read_batches(surge_lines[:600], 200))
+    with ModerationPool(policy, jobs=2) as running:
+        list(running.moderate(batches))
+    assert latency.names == ["keywords.v1"] * len(batches)
