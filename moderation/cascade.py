@@ -19,6 +19,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from moderation import telemetry
 from moderation.classifiers.base import Classifier, warm
 from moderation.errors import PartialFailure
 
@@ -59,6 +60,8 @@ class Cascade:
         uncertain = [i for i, labels in enumerate(in_band) if labels and not has_han(texts[i])]
         self.seen += len(texts)
         self.sent += len(uncertain)
+        if texts:
+            telemetry.record_cascade(self.slow.name, len(uncertain), len(texts) - len(uncertain))
         if uncertain:
             chosen = [texts[i] for i in uncertain]
             refine = getattr(self.slow, "refine", None)

@@ -46,16 +46,16 @@ _worker_policy: Policy | None = None
 def _init_worker(policy: Policy) -> None:
     global _worker_policy
     _worker_policy = policy  # with fork, initargs are inherited, never pickled
-    telemetry.hold_classifier_records()  # this process's meter is a no-op: the parent records
+    telemetry.hold_records()  # this process's meter is a no-op: the parent records
 
 
-Moderated = tuple[list[Verdict], list[telemetry.ClassifierRecord]]
+Moderated = tuple[list[Verdict], telemetry.Held]
 
 
 def _moderate_in_worker(posts: Sequence[Post], clusters: Sequence[Cluster | None]) -> Moderated:
     assert _worker_policy is not None, "the pool initializer did not run"
     verdicts = moderate_batch(posts, policy=_worker_policy, clusters=clusters)
-    return verdicts, telemetry.take_classifier_records()
+    return verdicts, telemetry.take_records()
 
 
 class ModerationPool:
@@ -117,5 +117,5 @@ def _done(batch: B, future: Future[Moderated]) -> tuple[B, list[Verdict]]:
     verdicts, records = future.result()
     # The worker's meter is a no-op (telemetry is installed in this process only).
     telemetry.record_verdicts(verdicts)
-    telemetry.replay_classifier_records(records)
+    telemetry.replay_records(records)
     return batch, verdicts

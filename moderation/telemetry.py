@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from opentelemetry import metrics, trace
 
@@ -38,6 +39,7 @@ VERDICTS = "moderation.verdicts"  # counter {action, queue}
 RULE_HITS = "moderation.rule_hits"  # counter {rule_id}
 CLASSIFIER_DURATION = "moderation.classifier.duration"  # histogram, seconds {classifier}
 CLASSIFIER_FAILURES = "moderation.classifier.failures"  # counter {classifier}
+CASCADE_POSTS = "moderation.cascade.posts"  # counter {stage, routed=sent|kept}
 DEAD_LETTERS = "moderation.dead_letters"  # counter
 BATCH_DURATION = "moderation.batch.duration"  # histogram, seconds, whole ingest batch
 QUEUE_DEPTH = "moderation.queue.depth"  # observable gauge {queue}, read from the database
@@ -63,6 +65,9 @@ classifier_duration = meter.create_histogram(
 classifier_failures = meter.create_counter(
     CLASSIFIER_FAILURES, unit="{batch}", description="classifier batches that failed closed"
 )
+cascade_posts = meter.create_counter(
+    CASCADE_POSTS, unit="{post}", description="posts a cascade sent to its slow stage, or kept"
+)
 dead_letters_counter = meter.create_counter(
     DEAD_LETTERS, unit="{line}", description="malformed lines kept as dead letters"
 )
@@ -85,17 +90,27 @@ def record_verdicts(verdicts: Sequence[Verdict]) -> None:
         rule_hits_counter.add(n, {"rule_id": rule_id})
 
 
-# A classifier call: (backend name, seconds, whether it failed closed).
+# A classifier call (backend, seconds, whether it failed closed), and a cascade's routing of one
+# batch (its slow stage, posts sent to it, posts left with the fast scores).
 ClassifierRecord = tuple[str, float, bool]
+CascadeRecord = tuple[str, int, int]
+
+
+@dataclass
+class Held:
+    classifiers: list[ClassifierRecord] = field(default_factory=list)
+    cascades: list[CascadeRecord] = field(default_factory=list)
+
+
 # Under `ingest --jobs N` classifiers run in worker processes, forked before the SDK is installed,
-# so their meter is a no-op: a worker keeps its records here and hands them back with the
-# verdicts, and the parent records them (`replay_classifier_records`).
-_held: list[ClassifierRecord] | None = None
+# so their meter is a no-op: a worker keeps these records and hands them back with the verdicts,
+# and the parent records them (`replay_records`).
+_held: Held | None = None
 
 
 def record_classifier(name: str, seconds: float, failed: bool) -> None:
     if _held is not None:
-        _held.append((name, seconds, failed))
+        _held.classifiers.append((name, seconds, failed))
         return
     attributes = {"classifier": name}
     classifier_duration.record(seconds, attributes)
@@ -103,21 +118,33 @@ def record_classifier(name: str, seconds: float, failed: bool) -> None:
         classifier_failures.add(1, attributes)
 
 
-def hold_classifier_records() -> None:
-    """In a worker process: keep classifier records for the parent instead of recording them."""
+def record_cascade(stage: str, sent: int, kept: int) -> None:
+    """How many posts of a batch a cascade sent to its slow stage, and how many it kept."""
+    if _held is not None:
+        _held.cascades.append((stage, sent, kept))
+        return
+    cascade_posts.add(sent, {"stage": stage, "routed": "sent"})
+    cascade_posts.add(kept, {"stage": stage, "routed": "kept"})
+
+
+def hold_records() -> None:
+    """In a worker process: keep the records for the parent instead of recording them."""
     global _held
-    _held = []
+    _held = Held()
 
 
-def take_classifier_records() -> list[ClassifierRecord]:
+def take_records() -> Held:
     """The records held since the last call (none outside a worker)."""
     if _held is None:
-        return []
-    taken = list(_held)
-    _held.clear()
+        return Held()
+    taken = Held(list(_held.classifiers), list(_held.cascades))
+    _held.classifiers.clear()
+    _held.cascades.clear()
     return taken
 
 
-def replay_classifier_records(records: Sequence[ClassifierRecord]) -> None:
-    for record in records:
+def replay_records(held: Held) -> None:
+    for record in held.classifiers:
         record_classifier(*record)
+    for routed in held.cascades:
+        record_cascade(*routed)

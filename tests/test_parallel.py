@@ -17,7 +17,7 @@ from db.migrate import upgrade
 from db.models import DeadLetterRow, PostRow, QueueItemRow, VerdictRow
 from moderation import classifiers, telemetry
 from moderation.assemble import KEYWORD_THRESHOLDS, build_policy
-from moderation.cascade import Cascade
+from moderation.cascade import Cascade, has_han
 from moderation.config import Settings
 from moderation.parallel import ModerationPool
 from moderation.pipeline import Policy, moderate_batch
@@ -133,24 +133,34 @@ def test_the_pool_loads_slow_stages_before_it_forks_so_workers_share_them() -> N
     assert verdicts[0].scores["toxicity"] == 0.5  # the workers used the loaded stage
 
 
-class Histogram:
-    """Stands in for the classifier-latency instrument of this process."""
+class Instrument:
+    """Stands in for one of this process's instruments: a histogram or a counter."""
 
     def __init__(self) -> None:
-        self.names: list[str] = []
+        self.calls: list[tuple[float, dict[str, str]]] = []
 
-    def record(self, seconds: float, attributes: dict[str, str]) -> None:
-        self.names.append(attributes["classifier"])
+    def record(self, value: float, attributes: dict[str, str]) -> None:
+        self.calls.append((value, attributes))
+
+    add = record
 
 
-def test_classifier_timings_made_in_workers_are_recorded_in_this_process(
+def test_classifier_and_cascade_records_made_in_workers_are_recorded_in_this_process(
     monkeypatch: pytest.MonkeyPatch, surge_lines: list[bytes]
 ) -> None:
-    """Workers fork before telemetry starts, so their meter is a no-op: they hand timings back."""
-    latency = Histogram()
+    """Workers fork before telemetry starts, so their meter is a no-op: they hand records back."""
+    latency, routed = Instrument(), Instrument()
     monkeypatch.setattr(telemetry, "classifier_duration", latency)
-    policy = Policy(classifiers=[classifiers.create("keywords.v1")], thresholds=KEYWORD_THRESHOLDS)
+    monkeypatch.setattr(telemetry, "cascade_posts", routed)
+    fast = classifiers.create("keywords.v1")
+    cascade = Cascade(fast=[fast], slow=SlowStage(), band=(0.6, 1.01))  # a lexicon hit or more
+    policy = Policy(classifiers=[cascade], thresholds=KEYWORD_THRESHOLDS)
     batches = list(read_batches(surge_lines[:600], 200))
     with ModerationPool(policy, jobs=2) as running:
         list(running.moderate(batches))
-    assert latency.names == ["keywords.v1"] * len(batches)
+    assert [a["classifier"] for _, a in latency.calls] == ["keywords.v1+slow.v1"] * len(batches)
+    sent = sum(n for n, a in routed.calls if a == {"stage": "slow.v1", "routed": "sent"})
+    kept = sum(n for n, a in routed.calls if a == {"stage": "slow.v1", "routed": "kept"})
+    texts = [p.text for b in batches for p in b.posts if not has_han(p.text)]  # Han: never sent
+    hits = sum(row["toxicity"] >= 0.6 for row in fast.predict_proba(texts))
+    assert (sent, sent + kept) == (hits, 600)
