@@ -70,8 +70,8 @@ class ModerationPool:
         moderate_batch([], policy=shared)  # load lazy model artifacts once, before the fork
         # The slow stages too (minilm.v1, Detoxify), which an empty batch never reaches: loaded
         # here, their weights are shared by every worker. With minilm.v1, ingest --jobs 2 peaked
-        # at 948 MB instead of 1,265 and ran 5% faster (paired runs). Loading only, no inference:
-        # no torch thread pool exists yet at the fork.
+        # at 960 MB instead of 1.3 GB and ran 6% faster (paired runs, bench/ingest_bench.py).
+        # Loading only, no inference: no torch thread pool exists yet at the fork.
         for backend in shared.classifiers:
             warm(backend)
         # The policy (automata, weights, rule tables) lives as long as the process. Frozen, the
