@@ -200,11 +200,12 @@ def stage_times(settings: Settings, surge: Path, posts: int) -> dict[str, float]
     return {name: totals[name] / posts for name in STAGES}
 
 
-def sqlite_run(tmp: Path, surge: Path, jobs: int, settings_args: tuple[str, ...] = ()) -> Run:
-    """One ingest into a fresh SQLite file; `settings_args`: classifiers, precision, scope."""
+def sqlite_run(tmp: Path, surge: Path, jobs: int, options: dict[str, str] | None = None) -> Run:
+    """One ingest into a fresh SQLite file; `options`: settings_for's classifiers, precision,
+    scope."""
     db = tmp / "run.db"
     try:
-        settings = settings_for(f"sqlite:///{db}", tmp / "pack", *settings_args)
+        settings = settings_for(f"sqlite:///{db}", tmp / "pack", **(options or {}))
         return ingest_once(settings, surge, jobs)
     finally:
         for leftover in tmp.glob("run.db*"):
@@ -258,7 +259,11 @@ def main(argv: list[str] | None = None) -> int:
         write_surge(surge, args.posts, seed=9)
         rules = write_pack(tmp / "pack", args.rules)
         results: dict[int, list[Run]] = {}
-        slow_settings = (args.classifiers, args.minilm_precision, args.minilm_scope)
+        slow_settings = {
+            "classifiers": args.classifiers,
+            "precision": args.minilm_precision,
+            "scope": args.minilm_scope,
+        }
         for jobs in jobs_list:
             results[jobs] = [sqlite_run(tmp, surge, jobs, slow_settings) for _ in range(args.runs)]
         pg = {}

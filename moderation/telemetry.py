@@ -135,11 +135,10 @@ def hold_records() -> None:
 
 def take_records() -> Held:
     """The records held since the last call (none outside a worker)."""
+    global _held
     if _held is None:
         return Held()
-    taken = Held(list(_held.classifiers), list(_held.cascades))
-    _held.classifiers.clear()
-    _held.cascades.clear()
+    taken, _held = _held, Held()
     return taken
 
 

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from moderation.classifiers.minilm import PRECISIONS
 from moderation.config import Settings
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     p.add_argument(
         "--encoder-precision",
-        choices=("fp32", "bf16", "auto"),
+        choices=PRECISIONS,
         default="fp32",
         help="matrix products of the fine-tune: fp32 (default, reproducible), bf16, or auto "
         "(bf16 where the CPU does it in hardware)",
