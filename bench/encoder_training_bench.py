@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 
 from moderation.classifiers.minilm import check_base, installed_base  # noqa: E402
+from moderation.corpora import load_corpora  # noqa: E402
 from moderation.encoder import SentenceEncoder, Tokens, native_bf16  # noqa: E402
 from moderation.encoder_training import (  # noqa: E402
     LABELS,
@@ -29,7 +30,7 @@ from moderation.encoder_training import (  # noqa: E402
     english_rows,
     fine_tune,
 )
-from moderation.training import load_corpora, training_tables  # noqa: E402
+from moderation.training import training_tables  # noqa: E402
 
 PRECISIONS = ("fp32", "bf16")
 

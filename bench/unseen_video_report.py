@@ -20,8 +20,9 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from moderation.classifiers.linear import LinearClassifier  # noqa: E402
+from moderation.corpora import HELD_OUT_VIDEO, plain_text  # noqa: E402
 from moderation.evaluation import auc_with_ci  # noqa: E402
-from moderation.training import HELD_OUT_VIDEO, TrainOptions, plain_text, train  # noqa: E402
+from moderation.training import TrainOptions, train  # noqa: E402
 
 
 def video_auc(data: Path, video: str, comments: pd.DataFrame) -> tuple[float, float, float]:

@@ -31,6 +31,7 @@ from moderation.classifiers.minilm import (
     file_sha256,
     logit,
 )
+from moderation.corpora import load_corpora
 from moderation.encoder import (
     MAX_TOKENS,
     TAIL_TOKENS,
@@ -41,7 +42,7 @@ from moderation.encoder import (
     resolve_precision,
 )
 from moderation.thresholds import calibration_negatives, no_looser_than, thresholds_at_fpr
-from moderation.training import load_corpora, source_weights, training_tables
+from moderation.training import source_weights, training_tables
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,8 @@ ModerationError
  ├── ClassifierFailure    a backend that raised, timed out or returned garbage
  │    └── PartialFailure  a cascade whose slow stage failed: only its posts fail closed
  ├── ModelNotAvailable    weights or artifacts missing on this machine
- └── ConfigError          a setting with a value it does not take
+ ├── ConfigError          a setting with a value it does not take
+ └── CorpusError          labeled CSVs that break their format (train, evaluate)
 """
 
 from __future__ import annotations
@@ -53,3 +54,23 @@ class ModelNotAvailable(ModerationError):
 
 class ConfigError(ModerationError):
     pass
+
+
+class CorpusError(ModerationError):
+    """Labeled CSVs that break their format (SOURCES.md): every problem, as file:line."""
+
+    SHOWN = 20
+
+    def __init__(self, problems: list[str], hint: str | None = None) -> None:
+        self.problems = problems
+        shown = problems[: self.SHOWN]
+        more = len(problems) - len(shown)
+        lines = [f"{len(problems)} problem(s) in the labeled corpora:", *shown]
+        if more:
+            lines.append(f"… and {more} more")
+        lines.append(
+            hint
+            or "fix these rows: header text,label,lang,source; label 0 or 1; lang en or zh "
+            "(see ../shared/data/SOURCES.md)"
+        )
+        super().__init__("\n".join(lines))

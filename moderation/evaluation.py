@@ -21,8 +21,8 @@ from sklearn.metrics import average_precision_score
 from moderation.cascade import Cascade
 from moderation.classifiers.base import OPEN_BAND, Classifier
 from moderation.classifiers.linear import LinearClassifier
+from moderation.corpora import load_corpora
 from moderation.simulate import simulate
-from moderation.training import load_corpora
 
 FRIENDLY_KINDS = ("friendly_newcomer", "welcome_zh", "mixed_friendly", "chatter_zh")
 
@@ -52,8 +52,7 @@ def evaluate_sources(
 
     With a product, each row also carries the AUC of `clf` alone and of the cascade with its
     bands opened to every post (what the slow model adds where cost is no object)."""
-    df = load_corpora(data_dir)
-    test = df[df.split == "test"].reset_index(drop=True)
+    test = held_out_rows(load_corpora(data_dir), clf.meta.get("trained_on"))
     ham = test[test.task == "toxicity"]
     test = pd.concat([test, _in_traditional(test)], ignore_index=True)
     texts = test.text.tolist()
@@ -83,6 +82,25 @@ def evaluate_sources(
         )
     )
     return out
+
+
+UNSEEN = " (unseen, all rows)"
+
+
+def held_out_rows(df: pd.DataFrame, trained_on: Sequence[str] | None) -> pd.DataFrame:
+    """The test split of the sources the model trained on, and every row of the others.
+
+    A corpus the model never saw (another platform's, a team's own labeled sample) is held out
+    whole: measuring it on its hashed test split alone would throw away 85% of its rows, and
+    none of a YouTube file's whose videos the model does not know (their splits hold no test).
+    Those sources are named with UNSEEN in the table. An artifact without `trained_on` (made
+    before it was recorded) gets the test split of every source.
+    """
+    known = set(trained_on) if trained_on is not None else set(df.source)
+    unseen = ~df.source.isin(known)
+    rows = df[(df.split == "test") | unseen].copy()
+    rows.loc[unseen, "source"] = rows.source[unseen] + UNSEEN
+    return rows.reset_index(drop=True)
 
 
 def _in_traditional(test: pd.DataFrame) -> pd.DataFrame:

@@ -2,17 +2,12 @@
 
     corpora → grouped splits → featurise once → logistic heads → Platt calibration → thresholds
 
-Splits are deterministic (a hash of a normalised-text key), so `evaluate` rebuilds exactly the
-held-out rows the shipped model never saw. Near-duplicates share a key and so a split; each
-YouTube video is a group of its own and one whole video is held out.
+Rows and their splits are `moderation.corpora`'s, the same that `evaluate` reads.
 """
 
 from __future__ import annotations
 
-import html
 import logging
-import re
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,14 +18,12 @@ from sklearn.linear_model import LogisticRegression
 
 from moderation.augment import template_rows
 from moderation.classifiers.linear import LinearArtifact
+from moderation.corpora import HELD_OUT_VIDEO, load_corpora
 from moderation.features import FeatureSpec, Featurizer, document_frequency_idf, stack
-from moderation.normalise import fold
 from moderation.thresholds import choose_thresholds
 
 logger = logging.getLogger(__name__)
 
-TASK_DIRS = {"toxicity": "toxicity", "spam": "spam"}
-HELD_OUT_VIDEO = "youtube_lmfao"
 # Ham from the toxicity corpora teaches the spam heads what ordinary posts (EN and ZH) look like.
 HAM_PER_SOURCE = 1500
 SEED = 20250113
@@ -44,63 +37,6 @@ class TrainOptions:
     c_nb: float = 4.0  # the NB-scaled toxicity head (see _fit_nb_blend)
     # The YouTube video no model trains or calibrates on (bench/unseen_video_report.py turns it).
     held_out_video: str = HELD_OUT_VIDEO
-
-
-def load_corpora(data_dir: Path, held_out_video: str = HELD_OUT_VIDEO) -> pd.DataFrame:
-    """All CSVs under toxicity/ and spam/, with `task` and deterministic `split` columns."""
-    frames = []
-    for task, sub in TASK_DIRS.items():
-        for path in sorted((data_dir / sub).glob("*.csv")):
-            frame = pd.read_csv(path, keep_default_na=False, dtype={"text": str})
-            frame["task"] = task
-            frames.append(frame[["text", "label", "lang", "source", "task"]])
-    if not frames:
-        raise FileNotFoundError(f"no CSV files under {data_dir}/toxicity or {data_dir}/spam")
-    df = pd.concat(frames, ignore_index=True)
-    df["label"] = df["label"].astype(int)
-    # Splits hash the file's own text, so cleaning it below never moves a row between splits.
-    df["split"] = [
-        split_of(t, s, held_out_video) for t, s in zip(df["text"], df["source"], strict=True)
-    ]
-    df["text"] = [plain_text(t) for t in df["text"]]
-    return df
-
-
-_MARKUP = re.compile(r"<(?:br\s*/?|/?a\b[^>]*)>", re.I)
-
-
-def plain_text(text: str) -> str:
-    """The text as a user typed it: the corpora keep the HTML of the pages they were scraped from.
-
-    The YouTube file has `&#39;`, `<br />` and `<a href=…>` around timestamps YouTube itself
-    linked; SMS has `&lt;#&gt;`; Davidson's tweets have `&amp;` and `&#128514;`. Posts reach the
-    product as plain text, so the model learns and is measured on plain text too (a link YouTube
-    drew around "3:40" is not a link the commenter posted).
-    """
-    return html.unescape(_MARKUP.sub(" ", text)).replace("\ufeff", "").strip()
-
-
-_KEY_DROP = re.compile(r"[\W\d_]+")
-
-
-def group_key(text: str) -> str:
-    """Near-duplicate key: folded text without digits, punctuation and spaces, first 48 chars.
-
-    Template spam that differs in a number, a handle at the end or punctuation shares a key.
-    """
-    return _KEY_DROP.sub("", fold(text))[:48]
-
-
-def split_of(text: str, source: str, held_out_video: str = HELD_OUT_VIDEO) -> str:
-    if source.startswith("youtube_"):
-        return "test" if source == held_out_video else _bucket(group_key(text), test=0)
-    return _bucket(group_key(text))
-
-
-def _bucket(key: str, *, test: int = 15) -> str:
-    # Calibration and threshold data are never trained on; test rows are touched only by evaluate.
-    b = zlib.crc32(key.encode()) % 100
-    return "test" if b < test else "calib" if b < test + 20 else "train"
 
 
 def source_weights(df: pd.DataFrame, *, balance_classes: bool = True) -> np.ndarray:

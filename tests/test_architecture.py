@@ -15,6 +15,7 @@ EDGES = {
     "moderation/__main__.py",
     "moderation/cli.py",
     "moderation/training_cli.py",
+    "moderation/corpora.py",
     "moderation/evaluation.py",
 }
 PIPELINE = sorted(

@@ -10,10 +10,12 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from moderation.evaluation import (
+    UNSEEN,
     SourceMetrics,
     _in_traditional,
     _metrics,
     auc_with_ci,
+    held_out_rows,
     render_sources,
 )
 
@@ -84,3 +86,36 @@ def test_chinese_toxicity_rows_are_scored_again_in_traditional_characters() -> N
     )
     (row,) = _in_traditional(test).itertuples()
     assert (row.text, row.source, row.label) == ("河南人都是騙子", "cold (traditional)", 1)
+
+
+CORPUS = pd.DataFrame(
+    {
+        "text": ["a", "b", "c", "d", "e"],
+        "source": ["jigsaw", "jigsaw", "their_forum", "their_forum", "youtube_new"],
+        "split": ["train", "test", "train", "calib", "train"],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("trained_on", "expected"),
+    [
+        # a corpus the model never saw is held out whole, and says so
+        (
+            ["jigsaw"],
+            [
+                ("b", "jigsaw"),
+                ("c", "their_forum" + UNSEEN),
+                ("d", "their_forum" + UNSEEN),
+                ("e", "youtube_new" + UNSEEN),  # a video's rows are never in a test split
+            ],
+        ),
+        # an artifact that does not record its sources: the test split of every source
+        (None, [("b", "jigsaw")]),
+    ],
+)
+def test_sources_the_model_never_trained_on_are_measured_on_every_row(
+    trained_on: list[str] | None, expected: list[tuple[str, str]]
+) -> None:
+    rows = held_out_rows(CORPUS, trained_on)
+    assert list(zip(rows.text, rows.source, strict=True)) == expected

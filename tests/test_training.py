@@ -19,10 +19,6 @@ from moderation.training import (
     _fit_head,
     _fit_nb_blend,
     _log_count_ratio,
-    group_key,
-    load_corpora,
-    plain_text,
-    split_of,
     train,
 )
 
@@ -82,40 +78,6 @@ def test_artifact_loads_with_pickle_disabled(tiny_data: Path, tmp_path: Path) ->
         assert all(arrays[k].dtype != object for k in arrays.files)
 
 
-@pytest.mark.parametrize(
-    ("a", "b"),
-    [
-        ("Call 0906 123 4567 NOW!", "call 0800 999 1111 now"),  # numbers and case differ
-        ("加微信 8888，日结200元", "加微信 6666，日结500元。"),  # amounts and punctuation differ
-    ],
-)
-def test_near_duplicates_share_a_split(a: str, b: str) -> None:
-    assert group_key(a) == group_key(b)
-    assert split_of(a, "sms_uci") == split_of(b, "sms_uci")
-
-
-@pytest.mark.parametrize(
-    ("scraped", "typed"),
-    [
-        ("I&#39;m new here<br />hi all\ufeff", "I'm new here hi all"),
-        ('best <a href="http://youtube.com/watch?v=x&amp;t=220">3:40</a>', "best  3:40"),
-        ("i can call in  &lt;#&gt;  min", "i can call in  <#>  min"),
-        ("so funny &#128514;&#128514; &amp; true", "so funny 😂😂 & true"),
-        ("plain text stays <as it is>", "plain text stays <as it is>"),
-    ],
-)
-def test_corpora_are_read_as_the_text_a_user_typed(scraped: str, typed: str) -> None:
-    assert plain_text(scraped) == typed
-
-
-def test_cleaning_never_moves_a_row_between_splits(tmp_path: Path) -> None:
-    scraped = "I&#39;m new here, say hi<br />"
-    _write(tmp_path / "spam" / "youtube.csv", [(scraped, 0, "en", "youtube_psy")])
-    (row,) = load_corpora(tmp_path).itertuples()
-    assert row.text == "I'm new here, say hi"
-    assert row.split == split_of(scraped, "youtube_psy")
-
-
 def test_nb_blend_is_one_weight_vector_equal_to_the_mean_of_its_two_heads() -> None:
     rng = np.random.default_rng(0)
     x = sp.random(400, 50, density=0.2, format="csr", random_state=1, dtype=np.float64)
@@ -129,20 +91,6 @@ def test_nb_blend_is_one_weight_vector_equal_to_the_mean_of_its_two_heads() -> N
     expected = sum(m / (2 * np.std(m[:300])) for m in margins)
     assert w.shape == (50,)
     np.testing.assert_allclose(x @ w + b, expected, rtol=1e-9, atol=1e-9)
-
-
-def test_evaluate_holds_out_a_whole_youtube_video() -> None:
-    assert split_of("check out my channel", "youtube_lmfao") == "test"
-    assert split_of("check out my channel", "youtube_psy") != "test"
-
-
-def test_any_video_can_be_the_held_out_one() -> None:
-    """bench/unseen_video_report.py trains once per video, holding that one out."""
-    assert split_of("check out my channel", "youtube_psy", "youtube_psy") == "test"
-    assert split_of("check out my channel", "youtube_lmfao", "youtube_psy") != "test"
-    assert split_of("check out my channel", "sms_uci", "youtube_psy") == split_of(
-        "check out my channel", "sms_uci"
-    )  # other sources keep their splits
 
 
 def test_evaluate_without_artifact_is_a_clear_error(tmp_path: Path, capsys) -> None:
