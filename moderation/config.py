@@ -29,8 +29,9 @@ SETTINGS: dict[str, tuple[str, str]] = {
     ),
     "MINILM_SCOPE": (
         "band",
-        "posts minilm.v1 re-scores when it is in CLASSIFIERS: `band` (those the fast model is "
-        "unsure of, ~4% of a surge) or `every` (every English post, ~30%: Jigsaw AUC 0.971)",
+        "posts minilm.v1 re-scores when it is in CLASSIFIERS: `band` (English posts the fast "
+        "model scores >= 0.2 for toxicity, ~3% of a surge) or `every` (every English post, "
+        "~30%: Jigsaw AUC 0.972)",
     ),
     "MINILM_PRECISION": (
         "auto",

@@ -8,6 +8,7 @@ and over every kind of ham for spam, and never go below a floor probability.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,9 +19,8 @@ from moderation.features import Featurizer
 if TYPE_CHECKING:
     from moderation.classifiers.linear import LinearArtifact
 
-# Target false-positive rates on held-out negatives (review, remove).
-TOXICITY_FPR = (0.01, 0.001)
-SPAM_FPR = (0.005, 0.0005)
+# Target false-positive rates on held-out negatives (review, remove), per label.
+FPRS = {"toxicity": (0.01, 0.001), "spam": (0.005, 0.0005)}
 FLOORS = (0.5, 0.9)  # a flag always means "more likely than not" on the calibration mix
 
 
@@ -29,8 +29,10 @@ def choose_thresholds(
 ) -> dict[str, dict[str, float]]:
     tox_neg, spam_neg = tox[calibration_negatives(tox)], spam[calibration_negatives(spam)]
     return thresholds_at_fpr(
-        _label_scores(artifact, featurizer, tox_neg, "toxicity"),
-        _label_scores(artifact, featurizer, spam_neg, "spam"),
+        {
+            "toxicity": _label_scores(artifact, featurizer, tox_neg, "toxicity"),
+            "spam": _label_scores(artifact, featurizer, spam_neg, "spam"),
+        }
     )
 
 
@@ -42,9 +44,17 @@ def calibration_negatives(rows: pd.DataFrame) -> np.ndarray:
     return mask & wiki if (mask & wiki).any() else mask
 
 
-def thresholds_at_fpr(toxicity: np.ndarray, spam: np.ndarray) -> dict[str, dict[str, float]]:
-    """Review and remove thresholds from the scores of the calibration negatives."""
-    return {"toxicity": _at_fpr(toxicity, TOXICITY_FPR), "spam": _at_fpr(spam, SPAM_FPR)}
+def thresholds_at_fpr(negatives: Mapping[str, np.ndarray]) -> dict[str, dict[str, float]]:
+    """Review and remove thresholds per label from the scores of its calibration negatives."""
+    return {label: _at_fpr(scores, FPRS[label]) for label, scores in negatives.items()}
+
+
+def stage_thresholds(
+    negatives: Mapping[str, np.ndarray], fast: dict[str, dict[str, float]]
+) -> dict[str, dict[str, float]]:
+    """A refining stage's thresholds: read off its own scores for the labels it re-scores (never
+    looser than the fast model's), the fast model's for the labels it leaves alone."""
+    return {**fast, **no_looser_than(thresholds_at_fpr(negatives), fast)}
 
 
 def no_looser_than(

@@ -89,6 +89,7 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from moderation.evaluation import (
         evaluate_sources,
         evaluate_surge,
+        evaluate_unseen_videos,
         render_sources,
         render_surge,
     )
@@ -103,7 +104,9 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
         product = Cascade(fast=[clf], slow=slow)
     except ModelNotAvailable as err:
         print(f"{err}; evaluating linear.v2 alone", file=sys.stderr)
-    sources = render_sources(evaluate_sources(clf, Path(args.data), product))
+    metrics = evaluate_sources(clf, Path(args.data), product)
+    print("retraining linear.v2 once per YouTube video, leaving it out…", file=sys.stderr)
+    sources = render_sources(metrics + evaluate_unseen_videos(clf, Path(args.data)))
     sent_test = _sent_share(product)
     surge = render_surge(evaluate_surge(clf, args.posts, args.seed, product), args.posts, args.seed)
     tables = "\n\n".join(

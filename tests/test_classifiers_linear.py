@@ -50,8 +50,8 @@ WITH_MINILM = "linear.v2,minilm.v1,detoxify.original.v1"
 @pytest.mark.parametrize(
     ("scope", "thresholds", "bands"),
     [
-        ("band", "thresholds", {"toxicity": (0.2, 1.01), "spam": (0.5, 0.99)}),
-        ("every", "every_post_thresholds", {"toxicity": (0.0, 1.01), "spam": (0.0, 1.01)}),
+        ("band", "thresholds", {"toxicity": (0.2, 1.01)}),
+        ("every", "every_post_thresholds", {"toxicity": (0.0, 1.01)}),
     ],
 )
 def test_opting_into_minilm_builds_its_cascade_with_its_thresholds(

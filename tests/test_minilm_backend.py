@@ -89,7 +89,17 @@ def test_artifact_holds_only_the_tuned_layers_and_heads(tiny_models: Path) -> No
     prefixes = {name.split(".")[0] + "." + name.split(".")[-2] for name in artifact.state}
     assert all(n.startswith(("bert.encoder.layer.1.", "head.")) for n in artifact.state), prefixes
     assert all(a.dtype == np.float16 for a in artifact.state.values())
-    assert set(artifact.blend) == set(artifact.platt) == {"toxicity", "spam"}
+    assert set(artifact.platt) == {"toxicity", "spam"}  # the encoder alone scores both
+
+
+def test_spam_gets_no_second_opinion_so_keeps_the_fast_models_thresholds(
+    tiny_models: Path,
+) -> None:
+    artifact = EncoderArtifact.load(tiny_models, with_state=False)
+    fast = LinearArtifact.load(SHIPPED_MODELS)
+    assert set(artifact.bands) == set(artifact.blend) == {"toxicity"}
+    assert artifact.thresholds["spam"] == artifact.every_post_thresholds["spam"]
+    assert artifact.thresholds["spam"] == fast.thresholds["spam"]
 
 
 def test_an_artifact_from_before_head_and_tail_keeps_the_first_word_pieces(
@@ -157,7 +167,8 @@ def test_refine_is_the_fitted_blend(tiny_models: Path, tiny_base: Path) -> None:
     ("text", "fast", "changed"),
     [
         ("you moron", {"toxicity": 0.5, "spam": 0.01}, {"toxicity"}),
-        ("win cash now", {"toxicity": 0.01, "spam": 0.6}, {"spam"}),
+        # sent for its toxicity, and its spam score stays the fast model's
+        ("you moron, win cash now", {"toxicity": 0.5, "spam": 0.6}, {"toxicity"}),
         ("hello friend", {"toxicity": 0.01, "spam": 0.01}, set()),  # confident: fast path only
         ("你是傻瓜吗 moron", {"toxicity": 0.5, "spam": 0.01}, set()),  # Han script: never sent
     ],
@@ -172,7 +183,7 @@ def test_cascade_refines_only_the_labels_in_their_band(
             return [dict(fast) for _ in texts]
 
     slow = _create(tiny_models, tiny_base)
-    slow.bands = {"toxicity": (0.05, 0.98), "spam": (0.3, 0.999)}
+    slow.bands = {"toxicity": (0.05, 0.98)}
     cascade = Cascade(fast=[Fixed()], slow=slow)
     (row,) = cascade.predict_proba([text])
     assert {label for label in fast if row[label] != fast[label]} == changed
@@ -192,6 +203,20 @@ def test_the_shipped_artifact_on_the_real_base(text: str, label: str, high: bool
     clf = _create(SHIPPED_MODELS, installed_base())
     (row,) = clf.predict_proba([text])
     assert (row[label] > 0.5) is high, row
+
+
+@pytest.mark.parametrize("every_post", [False, True])
+def test_the_shipped_cascade_rescores_toxicity_and_leaves_spam_to_linear(every_post: bool) -> None:
+    fast = classifiers.create("linear.v2", models_dir=SHIPPED_MODELS)
+    slow = classifiers.create(
+        NAME, models_dir=SHIPPED_MODELS, base_dir=installed_base(), every_post=every_post
+    )
+    texts = ["shut up you idiot, subscribe to my channel", "check out my channel, you moron!!"]
+    alone = fast.predict_proba(texts)
+    both = Cascade(fast=[fast], slow=slow).predict_proba(texts)
+    assert all(a["toxicity"] >= 0.2 for a in alone)  # both in the toxicity band: sent
+    assert [b["spam"] for b in both] == [a["spam"] for a in alone]
+    assert [b["toxicity"] for b in both] != [a["toxicity"] for a in alone]
 
 
 def test_bfloat16_scores_as_float32_does_on_the_shipped_artifact() -> None:

@@ -13,6 +13,7 @@ import scipy.sparse as sp
 
 from moderation.__main__ import main
 from moderation.classifiers.linear import NAME, LinearArtifact, LinearClassifier
+from moderation.evaluation import evaluate_sources, evaluate_unseen_videos
 from moderation.features import FeatureSpec
 from moderation.training import (
     TrainOptions,
@@ -97,3 +98,39 @@ def test_evaluate_without_artifact_is_a_clear_error(tmp_path: Path, capsys) -> N
     code = main(["evaluate", "--data", str(tmp_path), "--models", str(tmp_path / "none")])
     assert code == 2
     assert "python -m moderation train" in capsys.readouterr().err
+
+
+def test_training_without_a_spam_corpus_says_what_is_missing(
+    tiny_data: Path, tmp_path: Path, capsys
+) -> None:
+    (tiny_data / "spam" / "sms.csv").unlink()
+    code = main(["train", "--data", str(tiny_data), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "spam: no positive rows in the train split" in err
+    assert "toxicity:" not in err  # the toxicity corpus is complete
+    assert not (tmp_path / "out").exists()
+
+
+def test_evaluate_scores_each_video_with_a_model_that_left_it_out(
+    tiny_data: Path, tmp_path: Path
+) -> None:
+    rng = random.Random(1)
+    for video in ("youtube_a", "youtube_b"):
+        rows = [
+            (f"{rng.choice(SPAM if i % 2 else HAM)} {video} {i}", i % 2, "en", video)
+            for i in range(80)
+        ]
+        _write(tiny_data / "spam" / f"{video}.csv", rows)
+    train(tiny_data, TrainOptions(spec=TINY_SPEC)).save(tmp_path / "out")
+    clf = LinearClassifier(tmp_path / "out")
+    assert {"youtube_a", "youtube_b"} <= set(clf.meta["trained_on"])  # shipped: every video
+
+    metrics = evaluate_unseen_videos(clf, tiny_data)
+    assert [(m.source, m.rows, m.positives) for m in metrics] == [
+        ("youtube_a (left out of training)", 80, 40),
+        ("youtube_b (left out of training)", 80, 40),
+    ]
+    assert all(m.auc > 0.9 for m in metrics)  # the other video taught it the spam
+    sources = {m.source for m in evaluate_sources(clf, tiny_data)}
+    assert not any(s.startswith("youtube_") for s in sources)  # never a test row of its own model

@@ -51,7 +51,7 @@ class EncoderArtifact:
     tail_tokens: int  # a longer post keeps its first pieces and these last ones
     base_sha256: str  # of the base model.safetensors the layers were tuned on
     platt: dict[str, list[float]]  # label → [a, b]: p = sigmoid(a · logit + b)
-    blend: dict[str, list[float]]  # label → [w_fast, w_enc, b]
+    blend: dict[str, list[float]]  # banded label → [w_fast, w_enc, b]
     bands: dict[str, list[float]]  # label → [low, high): fast scores that get a second opinion
     # The cascade's review/remove thresholds, chosen like linear.v2's on the calibration split,
     # with the bands above and with every post re-scored (MINILM_SCOPE=every).
@@ -218,7 +218,8 @@ class MiniLMClassifier:
     def refine(
         self, texts: Sequence[str], fast: Sequence[Mapping[str, float]]
     ) -> list[dict[str, float]]:
-        """The blend of the fast model's scores and this model's, per label."""
+        """The blend of the fast model's scores and this model's, for the labels it has a blend
+        for (its banded ones); the cascade keeps the fast scores of the others."""
         z = self.logits(texts)
         columns = {
             label: blend(
@@ -227,6 +228,7 @@ class MiniLMClassifier:
                 z[:, j],
             )
             for j, label in enumerate(self.labels)
+            if label in self._artifact.blend
         }
         return _rows(columns, len(texts))
 
