@@ -41,7 +41,7 @@ from moderation.encoder import (
     logits,
     resolve_precision,
 )
-from moderation.thresholds import calibration_negatives, stage_thresholds
+from moderation.thresholds import calibration_negatives, no_looser_than, thresholds_at_fpr
 from moderation.training import require_both_labels, source_weights, training_tables
 
 logger = logging.getLogger(__name__)
@@ -127,8 +127,10 @@ def train_encoder(
         platt=platt,
         blend=blends,
         bands={k: list(v) for k, v in BANDS.items()},
-        thresholds=stage_thresholds(negatives["band"], fast.thresholds),
-        every_post_thresholds=stage_thresholds(negatives["every"], fast.thresholds),
+        thresholds=no_looser_than(thresholds_at_fpr(negatives["band"]), fast.thresholds),
+        every_post_thresholds=no_looser_than(
+            thresholds_at_fpr(negatives["every"]), fast.thresholds
+        ),
         state=model.tuned_state(),
         meta={"rows": {t: int(n) for t, n in train_rows.task.value_counts().items()}},
     )

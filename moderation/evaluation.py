@@ -12,7 +12,6 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 import opencc
@@ -29,6 +28,7 @@ from moderation.simulate import simulate
 from moderation.training import TrainOptions, train
 
 FRIENDLY_KINDS = ("friendly_newcomer", "welcome_zh", "mixed_friendly", "chatter_zh")
+Limits = Mapping[str, Mapping[str, float]]  # label → {"review": p, "remove": p}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,7 @@ def evaluate_sources(
         scores = _scores(product, texts)
         opened = dict.fromkeys(product.bands, OPEN_BAND)
         every = _scores(Cascade(fast=product.fast, slow=product.slow, bands=opened), texts)
-    judge = _judge(clf, product)
+    judge = thresholds_in_force(clf, product)
     out = [
         _metrics(
             judge,
@@ -128,7 +128,7 @@ def evaluate_unseen_videos(clf: LinearClassifier, data_dir: Path) -> list[Source
             train(data_dir, TrainOptions(spec=spec, held_out_video=video)).save(Path(folder))
             fold = LinearClassifier(folder)
             spam = _scores(fold, rows.text.tolist())["spam"]
-        out.append(_metrics(fold, "spam", video + LEFT_OUT, rows, spam, spam, spam))
+        out.append(_metrics(fold.thresholds, "spam", video + LEFT_OUT, rows, spam, spam, spam))
     return out
 
 
@@ -140,11 +140,11 @@ def _in_traditional(test: pd.DataFrame) -> pd.DataFrame:
     return zh.assign(text=zh.text.map(to_traditional), source=zh.source + " (traditional)")
 
 
-def _judge(clf: LinearClassifier, product: Cascade | None) -> HasThresholds:
-    """Whose thresholds apply: the slow stage's when it chose its own for the cascade."""
-    if product is not None and getattr(product.slow, "thresholds", None):
-        return product.slow  # type: ignore[return-value]
-    return clf
+def thresholds_in_force(clf: LinearClassifier, product: Cascade | None) -> Limits:
+    """Per label, the slow stage's thresholds where it chose its own for the cascade's scores
+    (the labels it re-scores), else the fast model's."""
+    own: Limits = getattr(product.slow, "thresholds", {}) if product is not None else {}
+    return {**clf.thresholds, **own}
 
 
 def _scores(clf: Classifier, texts: Sequence[str]) -> dict[str, np.ndarray]:
@@ -152,13 +152,8 @@ def _scores(clf: Classifier, texts: Sequence[str]) -> dict[str, np.ndarray]:
     return {label: np.array([p[label] for p in probs]) for label in ("toxicity", "spam")}
 
 
-class HasThresholds(Protocol):
-    @property
-    def thresholds(self) -> Mapping[str, Mapping[str, float]]: ...
-
-
 def _metrics(
-    clf: HasThresholds,
+    thresholds: Limits,
     label: str,
     source: str,
     rows: pd.DataFrame,
@@ -167,7 +162,7 @@ def _metrics(
     every: np.ndarray | None = None,
 ) -> SourceMetrics:
     y = rows.label.to_numpy()
-    limits = clf.thresholds[label]
+    limits = thresholds[label]
     pos, neg = s[y == 1], s[y == 0]
     both = 0 < y.sum() < len(y)
     auc, low, high = auc_with_ci(y, s) if both else (float("nan"),) * 3
@@ -218,7 +213,7 @@ def evaluate_surge(
     by `product`'s scores at its thresholds (else `clf`'s)."""
     sim = list(simulate(posts, seed))
     probs = (product or clf).predict_proba([p["text"] for p in sim])
-    limits = _judge(clf, product).thresholds
+    limits = thresholds_in_force(clf, product)
     flagged = [any(p.get(label, 0.0) >= t["review"] for label, t in limits.items()) for p in probs]
     groups: dict[str, list[bool]] = {}
     for post, flag in zip(sim, flagged, strict=True):

@@ -49,20 +49,13 @@ def thresholds_at_fpr(negatives: Mapping[str, np.ndarray]) -> dict[str, dict[str
     return {label: _at_fpr(scores, FPRS[label]) for label, scores in negatives.items()}
 
 
-def stage_thresholds(
-    negatives: Mapping[str, np.ndarray], fast: dict[str, dict[str, float]]
-) -> dict[str, dict[str, float]]:
-    """A refining stage's thresholds: read off its own scores for the labels it re-scores (never
-    looser than the fast model's), the fast model's for the labels it leaves alone."""
-    return {**fast, **no_looser_than(thresholds_at_fpr(negatives), fast)}
-
-
 def no_looser_than(
     chosen: dict[str, dict[str, float]], fast: dict[str, dict[str, float]]
 ) -> dict[str, dict[str, float]]:
     """A refining stage's thresholds, never above the fast model's: one threshold per label
     judges every post, and the posts the stage does not re-score (Han script, outside its bands)
-    keep the fast model's scores, which its own thresholds were chosen for."""
+    keep the fast model's scores, which its own thresholds were chosen for. A label the stage
+    never re-scores has no thresholds of its own: the fast model's apply."""
     return {
         label: {k: min(v, fast.get(label, {}).get(k, v)) for k, v in limits.items()}
         for label, limits in chosen.items()

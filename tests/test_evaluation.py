@@ -19,9 +19,7 @@ from moderation.evaluation import (
     render_sources,
 )
 
-
-class Thresholds:
-    thresholds = {"toxicity": {"review": 0.5, "remove": 0.9}}
+THRESHOLDS = {"toxicity": {"review": 0.5, "remove": 0.9}}
 
 
 def test_delong_interval_of_a_hand_worked_case() -> None:
@@ -55,7 +53,7 @@ def test_ties_count_half_as_in_scikit_learn() -> None:
 def test_source_metrics_read_rates_at_the_artifact_thresholds() -> None:
     rows = pd.DataFrame({"label": [1, 1, 1, 0, 0, 0, 0]})
     scores = np.array([0.95, 0.6, 0.2, 0.92, 0.4, 0.1, 0.0])
-    m = _metrics(Thresholds(), "toxicity", "src", rows, scores)  # type: ignore[arg-type]
+    m = _metrics(THRESHOLDS, "toxicity", "src", rows, scores)
     assert (m.rows, m.positives) == (7, 3)
     assert (m.recall_review, m.recall_remove) == pytest.approx((2 / 3, 1 / 3))
     assert (m.fpr_review, m.fpr_remove) == pytest.approx((1 / 4, 1 / 4))
@@ -64,7 +62,7 @@ def test_source_metrics_read_rates_at_the_artifact_thresholds() -> None:
 
 def test_a_source_without_both_classes_has_no_auc() -> None:
     rows = pd.DataFrame({"label": [0, 0, 0]})
-    m = _metrics(Thresholds(), "toxicity", "ham", rows, np.array([0.1, 0.6, 0.95]))  # type: ignore[arg-type]
+    m = _metrics(THRESHOLDS, "toxicity", "ham", rows, np.array([0.1, 0.6, 0.95]))
     assert math.isnan(m.auc) and math.isnan(m.auc_low)
     assert m.fpr_review == pytest.approx(2 / 3)
 

@@ -19,6 +19,7 @@ from moderation.classifiers.linear import LinearArtifact
 from moderation.classifiers.minilm import NAME, EncoderArtifact, installed_base
 from moderation.encoder_training import EncoderOptions, english_rows, train_encoder
 from moderation.errors import ModelNotAvailable
+from moderation.evaluation import thresholds_in_force
 from moderation.scoring import score_batch
 from tests.conftest import tiny_bert_config
 from tests.test_detoxify_backend import FixedToxicity
@@ -96,10 +97,8 @@ def test_spam_gets_no_second_opinion_so_keeps_the_fast_models_thresholds(
     tiny_models: Path,
 ) -> None:
     artifact = EncoderArtifact.load(tiny_models, with_state=False)
-    fast = LinearArtifact.load(SHIPPED_MODELS)
     assert set(artifact.bands) == set(artifact.blend) == {"toxicity"}
-    assert artifact.thresholds["spam"] == artifact.every_post_thresholds["spam"]
-    assert artifact.thresholds["spam"] == fast.thresholds["spam"]
+    assert set(artifact.thresholds) == set(artifact.every_post_thresholds) == {"toxicity"}
 
 
 def test_an_artifact_from_before_head_and_tail_keeps_the_first_word_pieces(
@@ -213,10 +212,13 @@ def test_the_shipped_cascade_rescores_toxicity_and_leaves_spam_to_linear(every_p
     )
     texts = ["shut up you idiot, subscribe to my channel", "check out my channel, you moron!!"]
     alone = fast.predict_proba(texts)
-    both = Cascade(fast=[fast], slow=slow).predict_proba(texts)
+    cascade = Cascade(fast=[fast], slow=slow)
+    both = cascade.predict_proba(texts)
     assert all(a["toxicity"] >= 0.2 for a in alone)  # both in the toxicity band: sent
     assert [b["spam"] for b in both] == [a["spam"] for a in alone]
     assert [b["toxicity"] for b in both] != [a["toxicity"] for a in alone]
+    judged = thresholds_in_force(fast, cascade)  # type: ignore[arg-type]
+    assert judged == {"toxicity": slow.thresholds["toxicity"], "spam": fast.thresholds["spam"]}
 
 
 def test_bfloat16_scores_as_float32_does_on_the_shipped_artifact() -> None:

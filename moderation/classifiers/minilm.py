@@ -53,7 +53,8 @@ class EncoderArtifact:
     platt: dict[str, list[float]]  # label → [a, b]: p = sigmoid(a · logit + b)
     blend: dict[str, list[float]]  # banded label → [w_fast, w_enc, b]
     bands: dict[str, list[float]]  # label → [low, high): fast scores that get a second opinion
-    # The cascade's review/remove thresholds, chosen like linear.v2's on the calibration split,
+    # The cascade's review/remove thresholds of the banded labels (the fast model's apply to the
+    # others), chosen like linear.v2's on the calibration split,
     # with the bands above and with every post re-scored (MINILM_SCOPE=every).
     thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
     every_post_thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
