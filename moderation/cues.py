@@ -102,10 +102,15 @@ _PATTERNS: dict[str, tuple[str, str]] = {
         ZH.URGENCY,
     ),
     "call_to_action": with_words(
-        "csfvjdlaor",
+        "csfvjdlaortgp",
         r"\b(?:click|subscribe|check (?:out|my)|follow (?:me|my)|visit|sign up|join"
         r"|dm (?:me )?for|link in (?:my )?bio|apply (?:now|today|here|via)|order (?:now|today)"
-        r"|shop now|download now|register now|comment your|send (?:me )?your details)\b",
+        r"|shop now|download now|register now|comment your|send (?:me )?your details"
+        # Engagement bait: asking for likes is asking for reach, as "subscribe" is. Not "I like
+        # this video", only the request.
+        r"|like this comment|like my (?:comment|video|channel|page|post)s?|like if|thumbs? up if"
+        r"|give (?:this|it|me) a (?:like|thumbs? up)|like and (?:share|subscribe)|please share"
+        r"|so (?:that )?(?:more )?(?:people|others|everyone) (?:can )?see)\b",
         ZH.CALL_TO_ACTION,
     ),
 }

@@ -201,6 +201,11 @@ def test_gated_cue_patterns_find_what_the_plain_patterns_find(name: str) -> None
         ("your account will be suspended, verify your identity", "urgency", True),
         ("spicy pics, link in bio", "call_to_action", True),
         ("I'm investing in a good pair of boots", "money", False),
+        # Engagement bait asks for reach as "subscribe" does; liking something does not.
+        ("LIKE THIS COMMENT so more people can see it", "call_to_action", True),
+        ("thumbs up if you are watching in 2015", "call_to_action", True),
+        ("I like this video so much", "call_to_action", False),
+        ("like this if you came from tiktok", "call_to_action", False),
     ],
 )
 def test_ad_and_scam_vocabulary_counts_and_everyday_words_do_not(
