@@ -50,7 +50,8 @@ def template_rows(seed: int) -> pd.DataFrame:
         f"{o}{rng.choice(['，', '！', ''])}{p}"
         for o, p in itertools.product(ZH.SWEAR_OPENERS, ZH.PRAISE)
     ]
-    hateful = [t.format(g=g) for t, g in itertools.product(EN.HATEFUL, EN.GROUPS)]
+    hateful = [f"{y} {m}" for y, m in itertools.product(EN.YOU, EN.MEAN)]
+    hateful += [t.format(g=g) for t, g in itertools.product(EN.HATEFUL, EN.GROUPS)]
     hateful += [t.format(i=i) for t, i in itertools.product(EN.SWEAR_AT, EN.INSULTS)]
     hateful += [t.format(i=i) for t, i in itertools.product(ZH.SWEAR_AT, ZH.INSULTS)]
     hateful += [t.format(p=p) for t, p in itertools.product(ZH.PLACE_HATEFUL, ZH.PLACES)]

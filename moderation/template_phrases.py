@@ -25,6 +25,28 @@ NICE = [
     "a gem",
     "brilliant",
 ]
+# NICE's hateful twins: without them "you guys are" and "everyone here is" were learnt as kind
+# words, and "you guys are morons" scored 0.28. (Not the Jigsaw test rows' words.)
+MEAN = [
+    "so stupid",
+    "pathetic",
+    "disgusting",
+    "worthless",
+    "useless",
+    "idiots",
+    "morons",
+    "losers",
+    "trash",
+    "clowns",
+    "a joke",
+    "brainless",
+    "annoying as hell",
+    "dumb",
+    "ugly",
+    "a waste of space",
+    "garbage",
+    "hopeless idiots",
+]
 GROUPS = [
     "immigrants",
     "refugees",

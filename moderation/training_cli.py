@@ -32,7 +32,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "--encoder",
         choices=("yes", "no", "only"),
         default="yes",
-        help="also fine-tune minilm.v1 (~27 min on 2 cores); `only`: keep linear.v2 in --out",
+        help="also fine-tune minilm.v1 (~25 min on 2 cores); `only`: keep linear.v2 in --out",
     )
     p.add_argument(
         "--encoder-precision",

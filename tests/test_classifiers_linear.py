@@ -110,6 +110,12 @@ def test_policy_thresholds_come_from_the_artifact(linear) -> None:
         ("my neighbour is deaf and teaches me sign language", "toxicity", False),
         ("我的室友是黑人，人很好", "toxicity", False),
         ("black people are animals", "toxicity", True),
+        # "you guys are" is neither kind nor rude by itself: what follows decides (the compliments
+        # and insults it was taught with are templates; these sentences are not).
+        ("you guys are dumbasses", "toxicity", True),
+        ("y'all are annoying", "toxicity", True),
+        ("you guys are the sweetest", "toxicity", False),
+        ("y'all are the best hosts", "toxicity", False),
         ("黑人都是垃圾", "toxicity", True),
         # Pinyin initials and disability words aimed at a person; the disability named is not.
         ("你就是个sb", "toxicity", True),
