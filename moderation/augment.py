@@ -58,6 +58,7 @@ def template_rows(seed: int) -> pd.DataFrame:
     hateful += [t.format(a=a) for t, a in itertools.product(EN.IDENTITY_HATEFUL, EN.IDENTITIES)]
     hateful += [t.format(g=g) for t, g in itertools.product(ZH.HATEFUL, ZH.GROUPS)]
     hateful += [f"{t}{rng.choice(['', '!', '。'])}" for t in EN.THREATS for _ in range(4)]
+    hateful += [f"{o} {a}" for o, a in itertools.product(EN.THREAT_OPENERS, EN.THREAT_ACTS)]
     hateful += [t.capitalize() + rng.choice(["!", "", "."]) for t in list(hateful)]
     return pd.DataFrame(
         {

@@ -191,6 +191,23 @@ THREATS = [
     "我弄死你",
     "小心我打死你",
 ]
+# Threats composed: the idioms above teach violent verbs as harmless, and nine threats were too
+# few a twin ("I'll burn your house down" scored 0.29). An intent aimed at "you" is the threat.
+THREAT_OPENERS = ["I will", "I'm going to", "I'll", "I swear I will", "I'm gonna", "one day I will"]
+THREAT_ACTS = [
+    "stab you",
+    "kill you and your family",
+    "beat you to death",
+    "slit your throat",
+    "strangle you",
+    "smash your face in",
+    "hang you",
+    "burn you alive",
+    "end you",
+    "make you bleed",
+    "run you over",
+    "cut you",
+]
 
 # Profanity is how many newcomers praise ("holy shit this is good", "卧槽太好吃了"): Jigsaw and
 # Davidson teach that any swear word is toxic ("fuck yeah this song is amazing" was removed at

@@ -116,6 +116,11 @@ def test_policy_thresholds_come_from_the_artifact(linear) -> None:
         ("y'all are annoying", "toxicity", True),
         ("you guys are the sweetest", "toxicity", False),
         ("y'all are the best hosts", "toxicity", False),
+        # A violent intent aimed at "you" is a threat; a violent word as an idiom is not (the
+        # templates teach both; these sentences are neither).
+        ("I'll burn your house down", "toxicity", True),
+        ("I'm going to choke you", "toxicity", True),
+        ("we murdered that karaoke song", "toxicity", False),
         ("黑人都是垃圾", "toxicity", True),
         # Pinyin initials and disability words aimed at a person; the disability named is not.
         ("你就是个sb", "toxicity", True),
