@@ -11,7 +11,7 @@ left uncertain.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,13 +114,24 @@ def minilm_precision(settings: Settings) -> str:
     return settings.minilm_precision
 
 
-def _thresholds(backends: list[classifiers.Classifier]) -> dict[str, Thresholds]:
-    """The first trained backend's thresholds per label; the lexicon's for labels it lacks."""
-    chosen: dict[str, Thresholds] = {}
+def limits_in_force(backends: Sequence[object]) -> dict[str, Mapping[str, float]]:
+    """Per label, the review/remove thresholds of the first backend that chose its own: a
+    refining stage listed first sets the labels it re-scores, the fast model's apply to the rest.
+    `evaluate` reads the same rule, so it judges at the thresholds the product uses."""
+    chosen: dict[str, Mapping[str, float]] = {}
     for clf in backends:
         limits: Mapping[str, Mapping[str, float]] = getattr(clf, "thresholds", {})
         for label, bounds in limits.items():
-            chosen.setdefault(label, Thresholds(float(bounds["review"]), float(bounds["remove"])))
+            chosen.setdefault(label, bounds)
+    return chosen
+
+
+def _thresholds(backends: list[classifiers.Classifier]) -> dict[str, Thresholds]:
+    """The first trained backend's thresholds per label; the lexicon's for labels it lacks."""
+    chosen = {
+        label: Thresholds(float(bounds["review"]), float(bounds["remove"]))
+        for label, bounds in limits_in_force(backends).items()
+    }
     for label, t in KEYWORD_THRESHOLDS.items():
         chosen.setdefault(label, t)
     return {label: t for label, t in chosen.items() if label not in RULE_DRIVEN_LABELS}

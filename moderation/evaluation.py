@@ -19,6 +19,7 @@ import pandas as pd
 from scipy.stats import rankdata
 from sklearn.metrics import average_precision_score
 
+from moderation.assemble import limits_in_force
 from moderation.cascade import Cascade
 from moderation.classifiers.base import OPEN_BAND, Classifier
 from moderation.classifiers.linear import LinearClassifier
@@ -142,9 +143,8 @@ def _in_traditional(test: pd.DataFrame) -> pd.DataFrame:
 
 def thresholds_in_force(clf: LinearClassifier, product: Cascade | None) -> Limits:
     """Per label, the slow stage's thresholds where it chose its own for the cascade's scores
-    (the labels it re-scores), else the fast model's."""
-    own: Limits = getattr(product.slow, "thresholds", {}) if product is not None else {}
-    return {**clf.thresholds, **own}
+    (the labels it re-scores), else the fast model's: the product's rule (`assemble`)."""
+    return limits_in_force([product.slow, clf] if product is not None else [clf])
 
 
 def _scores(clf: Classifier, texts: Sequence[str]) -> dict[str, np.ndarray]:
