@@ -53,6 +53,9 @@ class FeatureSpec:
     # in leetspeak ("m0r0n") or spelled out ("d i s g u s t i n g") otherwise misses its weights.
     unleet: bool = True
     join_spelled: bool = True
+    # Words hash by first letter, last letter and the letters between in sorted order, so a typo
+    # that swaps inner letters ("immirgants") keeps the word's weights (hashing.sort_inner_letters).
+    sort_inner_letters: bool = True
 
     def __post_init__(self) -> None:
         for size in (self.char_features, self.word_features):
@@ -78,6 +81,7 @@ class FeatureSpec:
             simplify_han=bool(data.get("simplify_han", False)),
             unleet=bool(data.get("unleet", False)),
             join_spelled=bool(data.get("join_spelled", False)),
+            sort_inner_letters=bool(data.get("sort_inner_letters", False)),
         )
 
 
@@ -120,7 +124,10 @@ class Featurizer:
         )
         chars = hashing.char_ngrams(hashed, rows, *spec.char_ngrams, char_bits)
         tokens = hashing.token_bounds(cps)
-        words = hashing.word_ngrams(hashed, rows, *spec.word_ngrams, word_bits, tokens=tokens)
+        as_words = (
+            hashing.sort_inner_letters(hashed, *tokens) if spec.sort_inner_letters else hashed
+        )
+        words = hashing.word_ngrams(as_words, rows, *spec.word_ngrams, word_bits, tokens=tokens)
         return Blocks(
             _count_matrix(*chars, (n, spec.char_features)),
             _count_matrix(*words, (n, spec.word_features)),

@@ -163,6 +163,28 @@ def token_bounds(cps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, ends
 
 
+def sort_inner_letters(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """A copy of `cps` with each word's characters between its first and last in code-point
+    order, so that "immirgants" and "immigrants" hash as one word ("iagimmnrts").
+
+    Readers take a word with its inner letters swapped for the word itself, and so do evasive
+    posters ("stpuid", "idoit"); keying a word on its first letter, last letter and the bag of
+    letters between (Sakaguchi et al. 2017) keeps such a word's weights. Distinct words rarely
+    share a key: 291 of the 21,745 whole words in MiniLM's vocabulary do ("form" and "from",
+    "board" and "broad", "tired" and "tried"), and their character n-grams still differ.
+    """
+    inner = np.maximum(ends - starts - 2, 0)
+    total = int(inner.sum())
+    if not total:
+        return cps
+    word = np.repeat(np.arange(len(starts)), inner)
+    first = np.repeat(starts + 1, inner)
+    position = first + np.arange(total) - np.repeat(np.cumsum(inner) - inner, inner)
+    out = cps.copy()
+    out[position] = cps[position[np.lexsort((cps[position], word))]]
+    return out
+
+
 def word_ngrams(
     cps: np.ndarray,
     rows: np.ndarray,

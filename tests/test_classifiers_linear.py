@@ -216,4 +216,7 @@ def test_a_batch_of_long_posts_is_scored_in_chunks_with_the_same_scores(linear, 
     batch = ["hello friends " * 40, "加微信abc12345 日结500 " * 30, "you are an idiot", "🙂" * 99]
     whole = linear.predict_proba(batch)
     monkeypatch.setattr("moderation.features.CHUNK_CHARS", 100)  # every post its own chunk
-    assert linear.predict_proba(batch) == whole
+    # Equal to float32 rounding: BLAS sums the dense cue product in another order for one row
+    # than for four (a last-bit difference in a margin).
+    chunked = linear.predict_proba(batch)
+    assert [pytest.approx(scores, rel=1e-6, abs=1e-9) for scores in whole] == chunked

@@ -88,12 +88,16 @@ def reference(text: str, spec: FeatureSpec) -> tuple[list[int], list[int]]:
         for i in range(len(padded) - n + 1)
         if padded[i : i + n] != " "  # a lone pad is no unigram
     ]
-    tokens = [poly(t) for t in TOKEN.findall(folded)]
+    tokens = [poly(inner_sorted(t)) for t in TOKEN.findall(folded)]  # spec.sort_inner_letters
     words = [bucket(h, WORD_SALT, wbits) for h in tokens]
     words += [
         bucket((a * PAIR + b) & M64, WORD_SALT + 2, wbits) for a, b in itertools.pairwise(tokens)
     ]
     return sorted(chars), sorted(words)
+
+
+def inner_sorted(word: str) -> str:
+    return word[0] + "".join(sorted(word[1:-1])) + word[-1] if len(word) > 2 else word
 
 
 def row_entries(matrix, row: int) -> list[int]:
@@ -116,6 +120,30 @@ def test_spelling_variants_share_the_ngrams_of_their_plain_form(variant, plain) 
     chars, words, *_ = Featurizer(SPEC).counts([variant, plain])
     assert row_entries(chars, 0) == row_entries(chars, 1)
     assert row_entries(words, 0) == row_entries(words, 1)
+
+
+@pytest.mark.parametrize(
+    ("typo", "plain"),
+    [
+        ("immirgants are parasites", "immigrants are parasites"),
+        ("you stpuid idoit", "you stupid idiot"),
+        ("加微信abc12345", "加微信acb12345"),
+    ],
+)
+def test_inner_letters_swapped_keep_the_words_of_their_plain_form(typo, plain) -> None:
+    _, words, *_ = Featurizer(SPEC).counts([typo, plain])
+    assert row_entries(words, 0) == row_entries(words, 1)
+
+
+@pytest.mark.parametrize(("one", "other"), [("stab", "sbat"), ("stab", "slab"), ("tops", "spot")])
+def test_a_different_first_or_last_letter_or_set_of_letters_is_another_word(one, other) -> None:
+    _, words, *_ = Featurizer(SPEC).counts([one, other])
+    assert row_entries(words, 0) != row_entries(words, 1)
+
+
+def test_a_spec_stored_before_inner_letters_were_sorted_keeps_the_plain_words() -> None:
+    stored = {k: v for k, v in SPEC.to_json().items() if k != "sort_inner_letters"}
+    assert not FeatureSpec.from_json(stored).sort_inner_letters
 
 
 def test_fold_joined_equals_fold_per_post() -> None:
