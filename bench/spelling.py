@@ -13,13 +13,18 @@ from collections.abc import Callable
 
 _WORD = re.compile(r"[A-Za-z]{4,}")
 _LEET = str.maketrans("aeioAEIO", "43104310")
+_SPACE = re.compile(r"\s+")
+_SPACE_BEFORE = re.compile(r"\s+$")
+
+
+def _longest(text: str) -> re.Match[str] | None:
+    return max(_WORD.finditer(text), key=lambda m: len(m.group()), default=None)
 
 
 def _edit_longest(text: str, edit: Callable[[str], str]) -> str:
-    words = list(_WORD.finditer(text))
-    if not words:
+    word = _longest(text)
+    if word is None:
         return text
-    word = max(words, key=lambda m: len(m.group()))
     return text[: word.start()] + edit(word.group()) + text[word.end() :]
 
 
@@ -39,14 +44,16 @@ def drop_letter(text: str) -> str:
 
 
 def join_words(text: str) -> str:
-    """The longest word written together with the next one ("are parasitesliving"), or with
-    the one before it when it is the last word."""
-    words = text.split(" ")
-    if len(words) < 2:
+    """The longest word written together with the next one ("parasitesliving"), or with the
+    one before it when nothing follows it."""
+    word = _longest(text)
+    if word is None:
         return text
-    longest = max(range(len(words)), key=lambda i: (len(words[i]), -i))
-    i = min(longest, len(words) - 2)
-    return " ".join([*words[:i], words[i] + words[i + 1], *words[i + 2 :]])
+    after = _SPACE.match(text, word.end())
+    if after and after.end() < len(text):
+        return text[: after.start()] + text[after.end() :]
+    before = _SPACE_BEFORE.search(text, 0, word.start())
+    return text[: before.start()] + text[word.start() :] if before else text
 
 
 def space_letters(text: str) -> str:
