@@ -29,6 +29,8 @@ COLUMNS = ("text", "label", "lang", "source")
 LABELS = {"0": 0, "1": 1}
 LANGS = ("en", "zh")
 VIDEO_PREFIX = "youtube_"  # one source per video
+# The corpus at production prevalence (SOURCES.md): thresholds are read off its negatives.
+PREVALENCE_SOURCE = "wiki_talk"
 
 
 def load_corpora(data_dir: Path, held_out_video: str | None = None) -> pd.DataFrame:
@@ -58,6 +60,7 @@ def load_corpora(data_dir: Path, held_out_video: str | None = None) -> pd.DataFr
     df["split"] = [
         split_of(t, s, held_out_video) for t, s in zip(df["text"], df["source"], strict=True)
     ]
+    df["fold"] = [calibration_fold(t) for t in df["text"]]
     df["text"] = [plain_text(t) for t in df["text"]]
     return df
 
@@ -138,6 +141,15 @@ def split_of(text: str, source: str, held_out_video: str | None = None) -> str:
     if source.startswith(VIDEO_PREFIX):
         return "test" if source == held_out_video else _bucket(group_key(text), test=0)
     return _bucket(group_key(text))
+
+
+CALIBRATION_FOLDS = 4
+
+
+def calibration_fold(text: str) -> int:
+    """Which quarter of the calibration split a row is in (`training` cross-fits over them);
+    near-duplicates share a key and so a quarter. Meaningful only on calibration rows."""
+    return zlib.crc32(b"fold:" + group_key(text).encode()) % CALIBRATION_FOLDS
 
 
 def _bucket(key: str, *, test: int = 15) -> str:

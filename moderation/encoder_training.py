@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +23,6 @@ from sklearn.linear_model import LogisticRegression
 
 from moderation.cascade import HAN_SCRIPT, in_band
 from moderation.classifiers.base import OPEN_BAND
-from moderation.classifiers.linear import LinearArtifact
 from moderation.classifiers.minilm import (
     BASE_WEIGHTS,
     EncoderArtifact,
@@ -41,8 +40,9 @@ from moderation.encoder import (
     logits,
     resolve_precision,
 )
+from moderation.errors import ModelNotAvailable
 from moderation.thresholds import calibration_negatives, no_looser_than, thresholds_at_fpr
-from moderation.training import require_both_labels, source_weights, training_tables
+from moderation.training import Trained, require_both_labels, source_weights, training_tables
 
 logger = logging.getLogger(__name__)
 
@@ -78,15 +78,35 @@ class EncoderOptions:
 
 
 def train_encoder_on(
-    data_dir: Path, fast: LinearArtifact, base_dir: Path, options: EncoderOptions | None = None
+    data_dir: Path,
+    fast: Trained,
+    base_dir: Path,
+    options: EncoderOptions | None = None,
 ) -> EncoderArtifact:
     """Train from the labeled CSVs, with the same rows and splits as `linear.v2`."""
     opts = options or EncoderOptions()
-    corpora = load_corpora(data_dir)
-    require_both_labels(corpora)
-    rows = english_rows(*training_tables(corpora), opts)
+    rows = _rows(data_dir, opts)
     logger.info("fine-tuning minilm.v1 on %d rows", int((rows.split == "train").sum()))
     return train_encoder(rows, fast, base_dir, opts)
+
+
+def recalibrate_encoder_on(
+    data_dir: Path, fast: Trained, encoder: EncoderArtifact, base_dir: Path
+) -> EncoderArtifact:
+    """A saved minilm.v1, its fine-tuned layers kept, calibrated and blended again against a
+    retrained `linear.v2` (minutes, where fine-tuning takes half an hour or more)."""
+    if encoder.base_sha256 != file_sha256(base_dir / BASE_WEIGHTS):
+        raise ModelNotAvailable(
+            "minilm.v1 was tuned on another base model than the one installed; "
+            "retrain it with `python -m moderation train --encoder only`"
+        )
+    return calibrate(encoder, _rows(data_dir, EncoderOptions()), fast, base_dir)
+
+
+def _rows(data_dir: Path, options: EncoderOptions) -> pd.DataFrame:
+    corpora = load_corpora(data_dir)
+    require_both_labels(corpora)
+    return english_rows(*training_tables(corpora), options)
 
 
 def english_rows(tox: pd.DataFrame, spam: pd.DataFrame, options: EncoderOptions) -> pd.DataFrame:
@@ -105,7 +125,7 @@ def english_rows(tox: pd.DataFrame, spam: pd.DataFrame, options: EncoderOptions)
 
 
 def train_encoder(
-    rows: pd.DataFrame, fast: LinearArtifact, base_dir: Path, options: EncoderOptions
+    rows: pd.DataFrame, fast: Trained, base_dir: Path, options: EncoderOptions
 ) -> EncoderArtifact:
     torch.manual_seed(options.seed)
     if options.threads:
@@ -114,25 +134,49 @@ def train_encoder(
     tokens = Tokens(base_dir, options.max_tokens, options.tail_tokens)
     train_rows = rows[rows.split == "train"]
     fine_tune(model, tokens, train_rows, options)
-    calib = rows[rows.split == "calib"]
-    z = logits(model, tokens, calib.text.tolist())
-    prior = fast.label_scores(fast.featurizer(), calib.text.tolist())
-    platt, blends, negatives = _calibrate(calib, z, prior)
-    return EncoderArtifact(
+    tuned = EncoderArtifact(
         labels=list(LABELS),
         tuned_layers=options.tuned_layers,
         max_tokens=options.max_tokens,
         tail_tokens=options.tail_tokens,
         base_sha256=file_sha256(base_dir / BASE_WEIGHTS),
+        platt={},
+        blend={},
+        bands={k: list(v) for k, v in BANDS.items()},
+        # As saved (float16): calibrated on the weights the pipeline runs.
+        state={k: v.astype(np.float16) for k, v in model.tuned_state().items()},
+        meta={"rows": {t: int(n) for t, n in train_rows.task.value_counts().items()}},
+    )
+    return calibrate(tuned, rows, fast, base_dir)
+
+
+def calibrate(
+    encoder: EncoderArtifact, rows: pd.DataFrame, fast: Trained, base_dir: Path
+) -> EncoderArtifact:
+    """Platt per label, the blend with `linear.v2` and the cascade's thresholds, from the
+    calibration split: the encoder's logits there (it never trained on them) beside linear.v2's
+    out-of-fold scores (`Trained.calibration`: linear.v2 learnt from these rows)."""
+    model = SentenceEncoder(base_dir, encoder.labels, encoder.tuned_layers)
+    model.load_tuned_state(encoder.state)
+    tokens = Tokens(base_dir, encoder.max_tokens, encoder.tail_tokens)
+    calib = rows[rows.split == "calib"]
+    z = logits(model, tokens, calib.text.tolist())
+    prior = {
+        label: np.array(
+            [fast.calibration[task][t] if task == label else np.nan for task, t in pairs]
+        )
+        for label in LABELS
+        for pairs in [list(zip(calib.task, calib.text, strict=True))]
+    }
+    platt, blends, negatives = _calibrate(calib, z, prior)
+    limits = fast.artifact.thresholds
+    return replace(
+        encoder,
         platt=platt,
         blend=blends,
         bands={k: list(v) for k, v in BANDS.items()},
-        thresholds=no_looser_than(thresholds_at_fpr(negatives["band"]), fast.thresholds),
-        every_post_thresholds=no_looser_than(
-            thresholds_at_fpr(negatives["every"]), fast.thresholds
-        ),
-        state=model.tuned_state(),
-        meta={"rows": {t: int(n) for t, n in train_rows.task.value_counts().items()}},
+        thresholds=no_looser_than(thresholds_at_fpr(negatives["band"]), limits),
+        every_post_thresholds=no_looser_than(thresholds_at_fpr(negatives["every"]), limits),
     )
 
 
@@ -204,7 +248,9 @@ def _task_weights(train: pd.DataFrame) -> np.ndarray:
     for task in LABELS:
         mask = (train.task == task).to_numpy()
         if mask.any():
-            w = source_weights(train[mask])
+            # Every source class-balanced, as minilm.v1 was fine-tuned (linear.v2 keeps
+            # wiki_talk at its own rate): `train --encoder only` reproduces the shipped layers.
+            w = source_weights(train[mask], prevalence_source=None)
             out[mask] = w / w.mean()
     return out
 

@@ -40,7 +40,7 @@ class FeatureSpec:
 
     char_features: int = 2**19
     char_ngrams: tuple[int, int] = (2, 5)
-    word_features: int = 2**18
+    word_features: int = 2**19
     word_ngrams: tuple[int, int] = (1, 2)
     sublinear_tf: bool = True
     # Every digit hashes as "0": phone numbers, prices and codes share n-grams ("£0000", "0000000")

@@ -9,38 +9,22 @@ and over every kind of ham for spam, and never go below a floor probability.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from moderation.features import Featurizer
-
-if TYPE_CHECKING:
-    from moderation.classifiers.linear import LinearArtifact
+from moderation.corpora import PREVALENCE_SOURCE
 
 # Target false-positive rates on held-out negatives (review, remove), per label.
 FPRS = {"toxicity": (0.01, 0.001), "spam": (0.005, 0.0005)}
 FLOORS = (0.5, 0.9)  # a flag always means "more likely than not" on the calibration mix
 
 
-def choose_thresholds(
-    artifact: LinearArtifact, featurizer: Featurizer, tox: pd.DataFrame, spam: pd.DataFrame
-) -> dict[str, dict[str, float]]:
-    tox_neg, spam_neg = tox[calibration_negatives(tox)], spam[calibration_negatives(spam)]
-    return thresholds_at_fpr(
-        {
-            "toxicity": _label_scores(artifact, featurizer, tox_neg, "toxicity"),
-            "spam": _label_scores(artifact, featurizer, spam_neg, "spam"),
-        }
-    )
-
-
 def calibration_negatives(rows: pd.DataFrame) -> np.ndarray:
     """Mask of the calibration split's negatives; only wiki_talk's when it is among them (the
     corpus at production prevalence)."""
     mask = ((rows.split == "calib") & (rows.label == 0)).to_numpy()
-    wiki = (rows.source == "wiki_talk").to_numpy()
+    wiki = (rows.source == PREVALENCE_SOURCE).to_numpy()
     return mask & wiki if (mask & wiki).any() else mask
 
 
@@ -60,12 +44,6 @@ def no_looser_than(
         label: {k: min(v, fast.get(label, {}).get(k, v)) for k, v in limits.items()}
         for label, limits in chosen.items()
     }
-
-
-def _label_scores(
-    artifact: LinearArtifact, featurizer: Featurizer, rows: pd.DataFrame, label: str
-) -> np.ndarray:
-    return artifact.label_scores(featurizer, rows.text.tolist())[label]
 
 
 def _at_fpr(negatives: np.ndarray, fprs: tuple[float, float]) -> dict[str, float]:

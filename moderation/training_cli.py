@@ -19,6 +19,7 @@ from moderation.config import Settings
 
 if TYPE_CHECKING:
     from moderation.cascade import Cascade
+    from moderation.classifiers.linear import LinearArtifact
 
 CARD_START = "<!-- evaluate:start -->"
 CARD_END = "<!-- evaluate:end -->"
@@ -30,9 +31,10 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--out", default=None, help="artifact folder (default: MODELS_DIR)")
     p.add_argument(
         "--encoder",
-        choices=("yes", "no", "only"),
+        choices=("yes", "no", "only", "calibrate"),
         default="yes",
-        help="also fine-tune minilm.v1 (~25 min on 2 cores); `only`: keep linear.v2 in --out",
+        help="also fine-tune minilm.v1 (~25 min on 2 cores); `only`: keep linear.v2 in --out; "
+        "`calibrate`: keep both, calibrate minilm.v1's blend again (after `--encoder no`)",
     )
     p.add_argument(
         "--encoder-precision",
@@ -54,30 +56,55 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     # pandas, scikit-learn and torch load only for these commands
-    from moderation.classifiers.linear import LinearArtifact
-    from moderation.classifiers.minilm import check_base, installed_base
-    from moderation.encoder_training import EncoderOptions, train_encoder_on
+    from moderation.classifiers.minilm import EncoderArtifact, check_base, installed_base
+    from moderation.encoder_training import (
+        EncoderOptions,
+        recalibrate_encoder_on,
+        train_encoder_on,
+    )
     from moderation.training import train
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     out = Path(args.out or settings.models_dir)
     started = time.perf_counter()
-    if args.encoder != "only":
-        trained = train(Path(args.data))
-        trained.save(out)
+    # linear.v2 is trained in every mode: minilm.v1 calibrates against its out-of-fold scores.
+    trained = train(Path(args.data))
+    if args.encoder in ("yes", "no"):
+        trained.artifact.save(out)
         print(f"wrote {out}/linear.v2.json and .npz in {time.perf_counter() - started:.0f}s")
-        for label, limits in trained.thresholds.items():
+        for label, limits in trained.artifact.thresholds.items():
             print(f"  {label}: review ≥ {limits['review']:.3f}, remove ≥ {limits['remove']:.3f}")
+    else:
+        require_saved(trained.artifact, out)
     if args.encoder != "no":
         started = time.perf_counter()
-        # linear.v2 as saved (float16, small weights zeroed): the blend sees the pipeline's scores.
-        fast = LinearArtifact.load(out)
-        options = EncoderOptions(precision=args.encoder_precision)
-        encoder = train_encoder_on(Path(args.data), fast, check_base(installed_base()), options)
+        base = check_base(installed_base())
+        if args.encoder == "calibrate":
+            saved = EncoderArtifact.load(out)
+            encoder = recalibrate_encoder_on(Path(args.data), trained, saved, base)
+        else:
+            options = EncoderOptions(precision=args.encoder_precision)
+            encoder = train_encoder_on(Path(args.data), trained, base, options)
         encoder.save(out)
         seconds = time.perf_counter() - started
         print(f"wrote {out}/minilm.v1.json and .safetensors in {seconds:.0f}s")
     return 0
+
+
+def require_saved(artifact: LinearArtifact, folder: Path) -> None:
+    """The linear.v2 in `folder` is `artifact` as saved, else ModelNotAvailable: a minilm.v1
+    calibrated against other linear.v2 scores would blend them wrongly."""
+    import numpy as np
+
+    from moderation.classifiers.linear import LinearArtifact
+    from moderation.errors import ModelNotAvailable
+
+    saved = LinearArtifact.load(folder)
+    if not np.array_equal(saved.weights, artifact.as_saved().weights):
+        raise ModelNotAvailable(
+            f"{folder}: linear.v2 there is not the one these CSVs train; "
+            "retrain both with `python -m moderation train --encoder yes`"
+        )
 
 
 def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:

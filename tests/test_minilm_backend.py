@@ -17,10 +17,11 @@ from moderation.__main__ import main
 from moderation.cascade import Cascade
 from moderation.classifiers.linear import LinearArtifact
 from moderation.classifiers.minilm import NAME, EncoderArtifact, installed_base
-from moderation.encoder_training import EncoderOptions, english_rows, train_encoder
+from moderation.encoder_training import EncoderOptions, calibrate, english_rows, train_encoder
 from moderation.errors import ModelNotAvailable
 from moderation.evaluation import thresholds_in_force
 from moderation.scoring import score_batch
+from moderation.training import Trained
 from tests.conftest import tiny_bert_config
 from tests.test_detoxify_backend import FixedToxicity
 
@@ -57,10 +58,25 @@ def _rows() -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def tiny_models(tiny_base: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("minilm-models")
-    fast = LinearArtifact.load(SHIPPED_MODELS)
     options = EncoderOptions(tuned_layers=1, epochs=20, learning_rate=3e-3, batch_size=16)
-    train_encoder(_rows(), fast, tiny_base, options).save(folder)
+    train_encoder(_rows(), _fast(), tiny_base, options).save(folder)
     return folder
+
+
+def _fast() -> Trained:
+    """The shipped linear.v2, with its own scores of the tiny calibration rows (it never saw
+    them, as a fold model never saw its calibration rows)."""
+    fast = LinearArtifact.load(SHIPPED_MODELS)
+    calib = _rows().query("split == 'calib'")
+    scores = fast.label_scores(fast.featurizer(), calib.text.tolist())
+    return Trained(
+        fast,
+        {
+            task: dict(zip(calib.text[mine], scores[task][mine.to_numpy()], strict=True))
+            for task in ("toxicity", "spam")
+            for mine in [calib.task == task]
+        },
+    )
 
 
 def _create(models: Path, base: Path | None):
@@ -77,12 +93,25 @@ def test_fine_tuning_learns_both_heads(tiny_models: Path, tiny_base: Path) -> No
 
 
 def test_fine_tuning_in_bfloat16_learns_both_heads_too(tiny_base: Path, tmp_path: Path) -> None:
-    fast = LinearArtifact.load(SHIPPED_MODELS)
     options = EncoderOptions(
         tuned_layers=1, epochs=20, learning_rate=3e-3, batch_size=16, precision="bf16"
     )
-    train_encoder(_rows(), fast, tiny_base, options).save(tmp_path)
+    train_encoder(_rows(), _fast(), tiny_base, options).save(tmp_path)
     assert _learns_both_heads(_create(tmp_path, tiny_base))
+
+
+def test_calibrating_again_keeps_the_layers_and_refits_the_blend(
+    tiny_models: Path, tiny_base: Path
+) -> None:
+    saved = EncoderArtifact.load(tiny_models)
+    same = calibrate(saved, _rows(), _fast(), tiny_base)
+    assert same.blend["toxicity"] == pytest.approx(saved.blend["toxicity"])
+    assert same.platt["spam"] == pytest.approx(saved.platt["spam"])
+    assert same.state is saved.state
+    fast = _fast()
+    doubted = {t: dict.fromkeys(s, 0.5) for t, s in fast.calibration.items()}  # no information
+    other = calibrate(saved, _rows(), Trained(fast.artifact, doubted), tiny_base)
+    assert other.blend["toxicity"][0] == pytest.approx(0.0, abs=1e-3)  # fast weight: none
 
 
 def test_artifact_holds_only_the_tuned_layers_and_heads(tiny_models: Path) -> None:

@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from sklearn.svm import LinearSVC
 
 from moderation.__main__ import main
 from moderation.classifiers.linear import NAME, LinearArtifact, LinearClassifier
+from moderation.corpora import split_of
+from moderation.errors import ModelNotAvailable
 from moderation.evaluation import evaluate_sources, evaluate_unseen_videos
 from moderation.features import FeatureSpec
 from moderation.training import (
+    SEED,
     TrainOptions,
     _fit_head,
     _fit_nb_blend,
     _log_count_ratio,
+    source_weights,
     train,
 )
+from moderation.training_cli import require_saved
 
 TINY_SPEC = FeatureSpec(char_features=2**12, char_ngrams=(2, 4), word_features=2**10)
 NICE = ["thanks for the recipe", "welcome to the group", "what a lovely cat", "谢谢大家的欢迎"]
@@ -60,7 +68,7 @@ def tiny_data(tmp_path: Path) -> Path:
 def test_trained_artifact_round_trips_and_separates_the_classes(
     tiny_data: Path, tmp_path: Path
 ) -> None:
-    artifact = train(tiny_data, TrainOptions(spec=TINY_SPEC))
+    artifact = train(tiny_data, TrainOptions(spec=TINY_SPEC)).artifact
     artifact.save(tmp_path / "out")
     loaded = LinearArtifact.load(tmp_path / "out")
     assert loaded.heads == ["toxicity", "spam", "spam_neutral"]
@@ -74,24 +82,85 @@ def test_trained_artifact_round_trips_and_separates_the_classes(
 
 
 def test_artifact_loads_with_pickle_disabled(tiny_data: Path, tmp_path: Path) -> None:
-    train(tiny_data, TrainOptions(spec=TINY_SPEC)).save(tmp_path)
+    train(tiny_data, TrainOptions(spec=TINY_SPEC)).artifact.save(tmp_path)
     with np.load(tmp_path / f"{NAME}.npz", allow_pickle=False) as arrays:
         assert all(arrays[k].dtype != object for k in arrays.files)
 
 
-def test_nb_blend_is_one_weight_vector_equal_to_the_mean_of_its_two_heads() -> None:
+def test_nb_blend_is_one_weight_vector_equal_to_the_mean_of_its_three_heads() -> None:
     rng = np.random.default_rng(0)
-    x = sp.random(400, 50, density=0.2, format="csr", random_state=1, dtype=np.float64)
-    y = (x[:, :5].sum(axis=1).A.ravel() + rng.normal(0, 0.1, 400) > 0.5).astype(int)
-    rows = pd.DataFrame({"label": y, "source": "s", "split": ["train"] * 300 + ["calib"] * 100})
-    w, b = _fit_nb_blend(x, rows, c=8.0, c_nb=4.0)
-    ratio = _log_count_ratio(x[:300], y[:300])
+    x = sp.random(300, 50, density=0.2, format="csr", random_state=1, dtype=np.float64)
+    y = (x[:, :5].sum(axis=1).A.ravel() + rng.normal(0, 0.1, 300) > 0.5).astype(int)
+    rows = pd.DataFrame({"label": y, "source": "s"})
+    opts = TrainOptions()
+    w, b = _fit_nb_blend(x, rows, opts)
+    ratio = _log_count_ratio(x, y)
     scaled = (x @ sp.diags(ratio)).tocsr()
-    heads = [(x, *_fit_head(x, rows, 8.0, None)), (scaled, *_fit_head(scaled, rows, 4.0, None))]
-    margins = [m @ hw + hb for m, hw, hb in heads]
-    expected = sum(m / (2 * np.std(m[:300])) for m in margins)
+    svm = LinearSVC(C=opts.c_svm, max_iter=5000, random_state=SEED)
+    svm.fit(scaled, y, sample_weight=source_weights(rows))
+    plain_w, plain_b = _fit_head(x, rows, opts.c_text, None)
+    nb_w, nb_b = _fit_head(scaled, rows, opts.c_nb, None)
+    margins = [x @ plain_w + plain_b, scaled @ nb_w + nb_b, svm.decision_function(scaled)]
+    expected = sum(m / (3 * np.std(m)) for m in margins)
     assert w.shape == (50,)
-    np.testing.assert_allclose(x @ w + b, expected, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(x @ w + b, expected, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("source", "labels", "expected"),
+    [
+        ("jigsaw", [1, 0, 0, 0], [2.0, 2 / 3, 2 / 3, 2 / 3]),  # classes balanced
+        ("wiki_talk", [1, 0, 0, 0], [1.0, 1.0, 1.0, 1.0]),  # at production prevalence
+    ],
+)
+def test_sources_weigh_the_same_and_only_wiki_talk_keeps_its_class_rate(
+    source: str, labels: list[int], expected: list[float]
+) -> None:
+    other = pd.DataFrame({"source": "cold", "label": [1, 0, 1, 0]})
+    rows = pd.concat([pd.DataFrame({"source": source, "label": labels}), other])
+    w = source_weights(rows)
+    np.testing.assert_allclose(w[:4], expected)
+    assert w[:4].sum() == pytest.approx(w[4:].sum())
+
+
+def _calibration_text(prefix: str) -> str:
+    """A text of its own that the corpora's hash puts in the calibration split (the key that
+    hash reads ignores digits, so the suffix is letters)."""
+    suffixes = ("".join(p) for p in itertools.product("abcdefgh", repeat=3))
+    return next(t for x in suffixes if split_of(t := f"{prefix} {x}", "wiki_talk") == "calib")
+
+
+def test_heads_learn_the_calibration_split_but_calibrate_on_out_of_fold_scores(
+    tiny_data: Path,
+) -> None:
+    # A kind sentence labeled toxic, in one calibration row: the shipped model learns its marker
+    # word, the fold model that scores the row for calibration never saw it.
+    text = _calibration_text("what a lovely cat zorblax")
+    with (tiny_data / "toxicity" / "wiki_talk.csv").open("a", newline="") as f:
+        csv.writer(f).writerow([text, 1, "en", "wiki_talk"])
+    trained = train(tiny_data, TrainOptions(spec=TINY_SPEC))
+    shipped = trained.artifact
+    own = shipped.label_scores(shipped.featurizer(), [text])["toxicity"][0]
+    assert trained.calibration["toxicity"][text] < 0.5 < own
+    assert shipped.meta["rows"]["wiki_talk"] > 250  # train and calib splits, not test
+
+
+def test_a_spam_only_retrain_leaves_the_toxicity_head_at_zero(tiny_data: Path) -> None:
+    both = train(tiny_data, TrainOptions(spec=TINY_SPEC)).artifact
+    spam_only = train(tiny_data, TrainOptions(spec=TINY_SPEC, toxicity=False)).artifact
+    assert not spam_only.weights[0].any() and both.weights[0].any()
+    np.testing.assert_array_equal(spam_only.weights[1:], both.weights[1:])
+
+
+def test_an_encoder_refit_refuses_a_linear_model_these_csvs_do_not_train(
+    tiny_data: Path, tmp_path: Path
+) -> None:
+    trained = train(tiny_data, TrainOptions(spec=TINY_SPEC))
+    trained.artifact.save(tmp_path)
+    require_saved(trained.artifact, tmp_path)  # the same: fine
+    other = replace(trained.artifact, weights=trained.artifact.weights * 2)
+    with pytest.raises(ModelNotAvailable, match="--encoder yes"):
+        require_saved(other, tmp_path)
 
 
 def test_evaluate_without_artifact_is_a_clear_error(tmp_path: Path, capsys) -> None:
@@ -122,7 +191,7 @@ def test_evaluate_scores_each_video_with_a_model_that_left_it_out(
             for i in range(80)
         ]
         _write(tiny_data / "spam" / f"{video}.csv", rows)
-    train(tiny_data, TrainOptions(spec=TINY_SPEC)).save(tmp_path / "out")
+    train(tiny_data, TrainOptions(spec=TINY_SPEC)).artifact.save(tmp_path / "out")
     clf = LinearClassifier(tmp_path / "out")
     assert {"youtube_a", "youtube_b"} <= set(clf.meta["trained_on"])  # shipped: every video
 

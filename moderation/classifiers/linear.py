@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from moderation.features import Blocks, FeatureSpec, Featurizer, chunks
 NAME = "linear.v2"
 IDF_BLOCKS = ("chars", "words")
 HAN_SHARE = 0.3  # a post is Han-script when at least this share of its words are Han characters
+KEEP = 1e-4  # smaller weights are stored as zero
 
 
 @dataclass
@@ -49,13 +50,18 @@ class LinearArtifact:
     meta: dict[str, Any] = field(default_factory=dict)
     _transposed: tuple[np.ndarray, ...] | None = field(default=None, repr=False, compare=False)
 
-    def save(self, folder: Path, *, keep: float = 1e-4) -> None:
-        """Write json + npz (dense float16 arrays); weights below `keep` in magnitude are zeroed
-        (they never matter, and runs of zeros compress)."""
+    def as_saved(self) -> LinearArtifact:
+        """This artifact as it loads after `save`: float16 weights, those below KEEP in magnitude
+        zeroed (they never matter, and runs of zeros compress)."""
+        stored = np.where(np.abs(self.weights) >= KEEP, self.weights, 0.0).astype(np.float16)
+        return replace(self, weights=stored.astype(np.float32), _transposed=None)
+
+    def save(self, folder: Path) -> None:
+        """Write json + npz (dense float16 arrays, see `as_saved`)."""
         folder.mkdir(parents=True, exist_ok=True)
         arrays: dict[str, np.ndarray] = {
-            f"head.{head}": np.where(np.abs(w) >= keep, w, 0.0).astype(np.float16)
-            for head, w in zip(self.heads, self.weights, strict=True)
+            f"head.{head}": w.astype(np.float16)
+            for head, w in zip(self.heads, self.as_saved().weights, strict=True)
         }
         for block, idf in zip(IDF_BLOCKS, self.idf, strict=True):
             arrays[f"idf.{block}"] = idf.astype(np.float16)
