@@ -41,8 +41,9 @@ from moderation.encoder import (
     resolve_precision,
 )
 from moderation.errors import ModelNotAvailable
+from moderation.heads import source_weights
 from moderation.thresholds import calibration_negatives, no_looser_than, thresholds_at_fpr
-from moderation.training import Trained, require_both_labels, source_weights, training_tables
+from moderation.training import Trained, require_both_labels, training_tables
 
 logger = logging.getLogger(__name__)
 

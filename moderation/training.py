@@ -16,21 +16,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.linear_model import LogisticRegression
-from sklearn.svm import LinearSVC
 
 from moderation.augment import template_rows
 from moderation.classifiers.linear import LinearArtifact
-from moderation.corpora import CALIBRATION_FOLDS, PREVALENCE_SOURCE, TASK_DIRS, load_corpora
+from moderation.corpora import CALIBRATION_FOLDS, TASK_DIRS, load_corpora
 from moderation.errors import CorpusError
 from moderation.features import FeatureSpec, Featurizer, document_frequency_idf, stack
+from moderation.heads import SEED, fit_head, fit_toxicity_blend, platt
 from moderation.thresholds import calibration_negatives, thresholds_at_fpr
 
 logger = logging.getLogger(__name__)
 
 # Ham from the toxicity corpora teaches the spam heads what ordinary posts (EN and ZH) look like.
 HAM_PER_SOURCE = 1500
-SEED = 20250113
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +36,7 @@ class TrainOptions:
     spec: FeatureSpec = FeatureSpec()
     c_text: float = 8.0  # inverse L2 strength for the n-gram heads (sources weigh ~1 each)
     c_cues: float = 1.0
-    c_nb: float = 4.0  # the NB-scaled toxicity heads (see _fit_nb_blend)
+    c_nb: float = 4.0  # the NB-scaled toxicity heads (see heads.fit_toxicity_blend)
     c_svm: float = 0.3
     # A YouTube video left out of training and calibration: `evaluate` retrains once per video
     # to measure spam on a comment section the model never saw. The shipped model leaves none out.
@@ -46,30 +44,6 @@ class TrainOptions:
     # False: the toxicity head is left at zero (the slow part of training), for those
     # retrains, which are asked only for spam.
     toxicity: bool = True
-
-
-def source_weights(
-    df: pd.DataFrame,
-    *,
-    balance_classes: bool = True,
-    prevalence_source: str | None = PREVALENCE_SOURCE,
-) -> np.ndarray:
-    """Each source weighs the same in total; optionally its two classes balanced inside it.
-
-    Training balances classes (no source's base rate becomes a prior), except in the corpus at
-    production prevalence: balancing wiki_talk's 1.5% positives would weigh each ~33 times, its
-    label noise with it (chosen on the calibration split: wiki_talk AUC +0.009, Jigsaw +0.001).
-    Calibration keeps each source's own base rate, so a probability means "on a mix of these
-    sources".
-    """
-    keys = ["source", "label"] if balance_classes else ["source"]
-    counts = df.groupby(keys).size()
-    cells = list(zip(*(df[k] for k in keys), strict=True))
-    w = np.array([len(df) / (len(counts) * counts[c if balance_classes else c[0]]) for c in cells])
-    natural = (df.source == prevalence_source).to_numpy()
-    if balance_classes and natural.any():
-        w[natural] = w[natural].sum() / natural.sum()  # the same total, at its own class rate
-    return w.astype(np.float64)
 
 
 ORDINARY_POSTS = "ordinary_posts"
@@ -116,9 +90,9 @@ def train(data_dir: Path, options: TrainOptions | None = None) -> Trained:
     tables = {"toxicity": (x_tox, tox), "spam": (x_spam, spam)}
     weights, bias = _fit_heads(opts, tables, left_out=None)
     folds = [_fit_heads(opts, tables, left_out=k) for k in range(CALIBRATION_FOLDS)]
-    platt = np.stack(
+    scaling = np.stack(
         [
-            _platt(_out_of_fold(*tables[task], folds, head), tables[task][1])
+            platt(_out_of_fold(*tables[task], folds, head), tables[task][1])
             for head, task in enumerate(HEAD_TASKS.values())
         ]
     )
@@ -127,7 +101,7 @@ def train(data_dir: Path, options: TrainOptions | None = None) -> Trained:
         heads=list(HEAD_TASKS),
         weights=weights.astype(np.float32),
         bias=bias.astype(np.float32),
-        platt=platt,
+        platt=scaling,
         idf=featurizer.idf,  # type: ignore[arg-type]
         label_heads={"toxicity": ["toxicity"], "spam": ["spam"]},
         han_heads={"spam": ["spam", "spam_neutral"]},
@@ -181,11 +155,11 @@ def _fit_heads(
     fit_tox, fit_spam = _learns_from(tox, left_out), _learns_from(spam, left_out)
     cue_cols = np.arange(opts.spec.char_features + opts.spec.word_features, opts.spec.size)
     heads = [
-        _fit_nb_blend(x_tox[fit_tox], tox[fit_tox], opts)
+        fit_toxicity_blend(x_tox[fit_tox], tox[fit_tox], opts.c_text, opts.c_nb, opts.c_svm)
         if opts.toxicity
         else (np.zeros(x_tox.shape[1]), 0.0),
-        _fit_head(x_spam[fit_spam], spam[fit_spam], opts.c_text, None),
-        _fit_head(x_spam[fit_spam], spam[fit_spam], opts.c_cues, cue_cols),
+        fit_head(x_spam[fit_spam], spam[fit_spam], opts.c_text, None),
+        fit_head(x_spam[fit_spam], spam[fit_spam], opts.c_cues, cue_cols),
     ]
     return np.stack([w for w, _ in heads]), np.array([b for _, b in heads])
 
@@ -261,68 +235,3 @@ def featurise(
     )
     featurizer = Featurizer(spec, idf)  # type: ignore[arg-type]
     return featurizer, [stack(featurizer.weighted(c)) for c in counts]
-
-
-def _fit_head(
-    x: sp.csr_matrix, rows: pd.DataFrame, c: float, columns: np.ndarray | None
-) -> tuple[np.ndarray, float]:
-    """A logistic head learnt from every row given (the caller selects them)."""
-    xs = x if columns is None else x[:, columns]
-    model = LogisticRegression(C=c, solver="liblinear", max_iter=200, random_state=SEED)
-    model.fit(xs, rows.label, sample_weight=source_weights(rows))
-    full = np.zeros(x.shape[1], dtype=np.float64)
-    if columns is None:
-        full[:] = model.coef_[0]
-    else:
-        full[columns] = model.coef_[0]
-    return full, float(model.intercept_[0])
-
-
-def _fit_nb_blend(
-    x: sp.csr_matrix, rows: pd.DataFrame, opts: TrainOptions
-) -> tuple[np.ndarray, float]:
-    """Mean of three heads' standardised margins, as one head: plain logistic, NB-LR and NB-SVM.
-
-    NB-LR and NB-SVM (Wang & Manning 2012) scale each feature by its log-count ratio between the
-    classes before fitting, which favours features that are rare but one-sided (obfuscated
-    insults, rare slurs). All three are linear in the same features, so their mean is one
-    weight vector: inference is unchanged. Chosen on the calibration split: NB-LR +0.003 AUC on
-    Jigsaw, Davidson and COLD, +0.007 on SWSR, over the plain head; NB-SVM (squared hinge) then
-    +0.001 on Jigsaw, +0.003 on wiki_talk and +0.002 on SWSR.
-    """
-    y = rows.label.to_numpy()
-    ratio = _log_count_ratio(x, y)
-    scaled_x = (x @ sp.diags(ratio)).tocsr()
-    plain = _fit_head(x, rows, opts.c_text, None)
-    nb_w, nb_b = _fit_head(scaled_x, rows, opts.c_nb, None)
-    svm = LinearSVC(C=opts.c_svm, max_iter=5000, random_state=SEED)
-    svm.fit(scaled_x, y, sample_weight=source_weights(rows))
-    heads = [plain, (nb_w * ratio, nb_b), (svm.coef_[0] * ratio, float(svm.intercept_[0]))]
-    weights, bias = np.zeros(x.shape[1]), 0.0
-    for w, b in heads:
-        spread = float(np.std(x @ w + b))
-        weights += w / (len(heads) * spread)
-        bias += b / (len(heads) * spread)
-    return weights, bias
-
-
-def _log_count_ratio(x: sp.csr_matrix, y: np.ndarray) -> np.ndarray:
-    """log(P(feature present | toxic) / P(feature present | not)), add-one smoothed."""
-    present = x.copy()
-    present.data[:] = 1.0
-    pos = np.asarray(present[y == 1].sum(axis=0)).ravel() + 1.0
-    neg = np.asarray(present[y == 0].sum(axis=0)).ravel() + 1.0
-    return np.log((pos / pos.sum()) / (neg / neg.sum()))
-
-
-def _platt(margin: np.ndarray, rows: pd.DataFrame) -> np.ndarray:
-    """Fit p = sigmoid(a·margin + b) on the calibration split's out-of-fold margins, sources
-    weighted equally."""
-    mask = in_calib(rows)
-    model = LogisticRegression(C=1e4)
-    model.fit(
-        margin[mask].reshape(-1, 1),
-        rows.label[mask],
-        sample_weight=source_weights(rows[mask], balance_classes=False),
-    )
-    return np.array([model.coef_[0][0], model.intercept_[0]], dtype=np.float32)

@@ -20,15 +20,8 @@ from moderation.corpora import split_of
 from moderation.errors import ModelNotAvailable
 from moderation.evaluation import evaluate_sources, evaluate_unseen_videos
 from moderation.features import FeatureSpec
-from moderation.training import (
-    SEED,
-    TrainOptions,
-    _fit_head,
-    _fit_nb_blend,
-    _log_count_ratio,
-    source_weights,
-    train,
-)
+from moderation.heads import SEED, fit_head, fit_toxicity_blend, log_count_ratio, source_weights
+from moderation.training import TrainOptions, train
 from moderation.training_cli import require_saved
 
 TINY_SPEC = FeatureSpec(char_features=2**12, char_ngrams=(2, 4), word_features=2**10)
@@ -93,13 +86,13 @@ def test_nb_blend_is_one_weight_vector_equal_to_the_mean_of_its_three_heads() ->
     y = (x[:, :5].sum(axis=1).A.ravel() + rng.normal(0, 0.1, 300) > 0.5).astype(int)
     rows = pd.DataFrame({"label": y, "source": "s"})
     opts = TrainOptions()
-    w, b = _fit_nb_blend(x, rows, opts)
-    ratio = _log_count_ratio(x, y)
+    w, b = fit_toxicity_blend(x, rows, opts.c_text, opts.c_nb, opts.c_svm)
+    ratio = log_count_ratio(x, y)
     scaled = (x @ sp.diags(ratio)).tocsr()
     svm = LinearSVC(C=opts.c_svm, max_iter=5000, random_state=SEED)
     svm.fit(scaled, y, sample_weight=source_weights(rows))
-    plain_w, plain_b = _fit_head(x, rows, opts.c_text, None)
-    nb_w, nb_b = _fit_head(scaled, rows, opts.c_nb, None)
+    plain_w, plain_b = fit_head(x, rows, opts.c_text, None)
+    nb_w, nb_b = fit_head(scaled, rows, opts.c_nb, None)
     margins = [x @ plain_w + plain_b, scaled @ nb_w + nb_b, svm.decision_function(scaled)]
     expected = sum(m / (3 * np.std(m)) for m in margins)
     assert w.shape == (50,)
