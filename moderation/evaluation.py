@@ -208,23 +208,35 @@ def _rate(values: np.ndarray, threshold: float) -> float:
     return float((values >= threshold).mean()) if len(values) else float("nan")
 
 
+SurgeRow = tuple[int, dict[str, float]]  # posts, share at review per label and for any ("flagged")
+
+
 def evaluate_surge(
     clf: LinearClassifier, posts: int, seed: int, product: Cascade | None = None
-) -> dict[str, tuple[int, float]]:
-    """Per simulated kind (and Chinese spam wave variant): count and share flagged for review,
-    by `product`'s scores at its thresholds (else `clf`'s)."""
+) -> dict[str, SurgeRow]:
+    """Per simulated kind (and Chinese spam wave variant): count, and share at the review
+    threshold of each label and of any label, by `product`'s scores at its thresholds (else
+    `clf`'s). Per label, because the product acts on them differently: a spam score alone
+    flags nothing, the rules pack needs a link or a contact handle beside it."""
     sim = list(simulate(posts, seed))
     probs = (product or clf).predict_proba([p["text"] for p in sim])
     limits = thresholds_in_force(clf, product)
-    flagged = [any(p.get(label, 0.0) >= t["review"] for label, t in limits.items()) for p in probs]
-    groups: dict[str, list[bool]] = {}
-    for post, flag in zip(sim, flagged, strict=True):
+    at_review = [
+        {label: p.get(label, 0.0) >= t["review"] for label, t in limits.items()} for p in probs
+    ]
+    groups: dict[str, list[dict[str, bool]]] = {}
+    for post, flags in zip(sim, at_review, strict=True):
         kind = post["sim"]["kind"]
-        groups.setdefault(kind, []).append(flag)
+        groups.setdefault(kind, []).append(flags)
         if kind == "spam":
-            groups.setdefault(f"spam ({post['sim']['variant']})", []).append(flag)
+            groups.setdefault(f"spam ({post['sim']['variant']})", []).append(flags)
     groups["all friendly"] = [f for k in FRIENDLY_KINDS for f in groups.get(k, [])]
-    return {k: (len(v), sum(v) / len(v)) for k, v in sorted(groups.items())}
+    return {k: (len(v), _shares(v, list(limits))) for k, v in sorted(groups.items())}
+
+
+def _shares(flags: list[dict[str, bool]], labels: list[str]) -> dict[str, float]:
+    shares = {label: sum(f[label] for f in flags) / len(flags) for label in labels}
+    return {"flagged": sum(any(f.values()) for f in flags) / len(flags), **shares}
 
 
 def render_sources(metrics: Sequence[SourceMetrics]) -> str:
@@ -248,7 +260,14 @@ def _interval(low: float, high: float) -> str:
     return "nan" if np.isnan(low) else f"{low:.3f}–{high:.3f}"
 
 
-def render_surge(rows: dict[str, tuple[int, float]], posts: int, seed: int) -> str:
+def render_surge(rows: dict[str, SurgeRow], posts: int, seed: int) -> str:
     command = f"simulate --posts {posts} --seed {seed}"
-    head = f"| simulated kind (`{command}`) | posts | flagged |\n|---|---|---|"
-    return "\n".join([head, *(f"| {k} | {n} | {share:.2%} |" for k, (n, share) in rows.items())])
+    columns = list(next(iter(rows.values()))[1]) if rows else ["flagged"]
+    names = [c if c == "flagged" else f"{c} ≥ review" for c in columns]
+    head = f"| simulated kind (`{command}`) | posts | {' | '.join(names)} |"
+    rule = "|---|---|" + "---|" * len(columns)
+    lines = [
+        f"| {k} | {n} | " + " | ".join(f"{share[c]:.2%}" for c in columns) + " |"
+        for k, (n, share) in rows.items()
+    ]
+    return "\n".join([head, rule, *lines])

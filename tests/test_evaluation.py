@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
+from moderation.classifiers.linear import LinearClassifier
 from moderation.evaluation import (
+    FRIENDLY_KINDS,
     UNSEEN,
     SourceMetrics,
     _in_traditional,
     _metrics,
     auc_with_ci,
+    evaluate_surge,
     held_out_rows,
     render_sources,
+    render_surge,
 )
 
 THRESHOLDS = {"toxicity": {"review": 0.5, "remove": 0.9}}
+SHIPPED_MODELS = Path(__file__).resolve().parent.parent / "moderation" / "models"
 
 
 def test_delong_interval_of_a_hand_worked_case() -> None:
@@ -117,3 +123,17 @@ def test_sources_the_model_never_trained_on_are_measured_on_every_row(
 ) -> None:
     rows = held_out_rows(CORPUS, trained_on)
     assert list(zip(rows.text, rows.source, strict=True)) == expected
+
+
+def test_the_surge_table_shows_each_label_beside_any_label() -> None:
+    clf = LinearClassifier(SHIPPED_MODELS)
+    rows = evaluate_surge(clf, 400, seed=3)
+    friendly = sum(rows[k][0] for k in FRIENDLY_KINDS if k in rows)
+    assert rows["all friendly"][0] == friendly
+    for _, shares in rows.values():
+        # a post is flagged when any label is at review: no fewer than either, no more than both
+        assert max(shares["toxicity"], shares["spam"]) <= shares["flagged"]
+        assert shares["flagged"] <= shares["toxicity"] + shares["spam"] + 1e-12
+    assert rows["toxic"][1]["toxicity"] > rows["all friendly"][1]["toxicity"]
+    table = render_surge(rows, 400, 3)
+    assert table.splitlines()[0].endswith("| posts | flagged | toxicity ≥ review | spam ≥ review |")
