@@ -162,12 +162,13 @@ def calibrate(
     tokens = Tokens(base_dir, encoder.max_tokens, encoder.tail_tokens)
     calib = rows[rows.split == "calib"]
     z = logits(model, tokens, calib.text.tolist())
+    pairs = list(zip(calib.task, calib.text, strict=True))
+    # Per label, linear.v2's score of the rows of that label's task (the others are not read).
     prior = {
         label: np.array(
             [fast.calibration[task][t] if task == label else np.nan for task, t in pairs]
         )
         for label in LABELS
-        for pairs in [list(zip(calib.task, calib.text, strict=True))]
     }
     platt, blends, negatives = _calibrate(calib, z, prior)
     limits = fast.artifact.thresholds
