@@ -27,6 +27,7 @@ from moderation.classifiers.minilm import (
     BASE_WEIGHTS,
     EncoderArtifact,
     blend,
+    check_same_base,
     file_sha256,
     logit,
 )
@@ -40,7 +41,6 @@ from moderation.encoder import (
     logits,
     resolve_precision,
 )
-from moderation.errors import ModelNotAvailable
 from moderation.heads import source_weights
 from moderation.thresholds import calibration_negatives, no_looser_than, thresholds_at_fpr
 from moderation.training import Trained, require_both_labels, training_tables
@@ -96,11 +96,7 @@ def recalibrate_encoder_on(
 ) -> EncoderArtifact:
     """A saved minilm.v1, its fine-tuned layers kept, calibrated and blended again against a
     retrained `linear.v2` (minutes, where fine-tuning takes half an hour or more)."""
-    if encoder.base_sha256 != file_sha256(base_dir / BASE_WEIGHTS):
-        raise ModelNotAvailable(
-            "minilm.v1 was tuned on another base model than the one installed; "
-            "retrain it with `python -m moderation train --encoder only`"
-        )
+    check_same_base(base_dir / BASE_WEIGHTS, encoder.base_sha256)
     return calibrate(encoder, _rows(data_dir, EncoderOptions()), fast, base_dir)
 
 
@@ -141,9 +137,9 @@ def train_encoder(
         max_tokens=options.max_tokens,
         tail_tokens=options.tail_tokens,
         base_sha256=file_sha256(base_dir / BASE_WEIGHTS),
-        platt={},
+        platt={},  # platt, blend, bands and thresholds: `calibrate` fills them in
         blend={},
-        bands={k: list(v) for k, v in BANDS.items()},
+        bands={},
         # As saved (float16): calibrated on the weights the pipeline runs.
         state={k: v.astype(np.float16) for k, v in model.tuned_state().items()},
         meta={"rows": {t: int(n) for t, n in train_rows.task.value_counts().items()}},

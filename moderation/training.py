@@ -136,12 +136,15 @@ def in_calib(rows: pd.DataFrame) -> np.ndarray:
     return (rows.split == "calib").to_numpy()
 
 
+def _in_fold(rows: pd.DataFrame, k: int) -> np.ndarray:
+    """Mask of the calibration rows of fold `k`."""
+    return in_calib(rows) & (rows.fold == k).to_numpy()
+
+
 def _learns_from(rows: pd.DataFrame, left_out: int | None) -> np.ndarray:
     """The rows a model learns from: training and calibration splits, less one calibration fold."""
     mask = rows.split.isin(FIT_SPLITS).to_numpy()
-    return (
-        mask if left_out is None else mask & ~(in_calib(rows) & (rows.fold == left_out).to_numpy())
-    )
+    return mask if left_out is None else mask & ~_in_fold(rows, left_out)
 
 
 Table = tuple[sp.csr_matrix, pd.DataFrame]
@@ -171,7 +174,7 @@ def _out_of_fold(
     other rows, never read)."""
     out = np.zeros(len(rows))
     for k, (w, b) in enumerate(folds):
-        mask = in_calib(rows) & (rows.fold == k).to_numpy()
+        mask = _in_fold(rows, k)
         out[mask] = x[mask] @ w[head] + b[head]
     return out
 
@@ -187,7 +190,7 @@ def _out_of_fold_label_scores(
     Han-script rule included) by the fold model that left it out; NaN on other rows."""
     out = np.full(len(rows), np.nan)
     for k, (w, b) in enumerate(folds):
-        mask = in_calib(rows) & (rows.fold == k).to_numpy()
+        mask = _in_fold(rows, k)
         fold = replace(artifact, weights=w.astype(np.float32), bias=b.astype(np.float32))
         texts = rows.text[mask].tolist()
         out[mask] = fold.as_saved().label_scores(featurizer, texts)[label]

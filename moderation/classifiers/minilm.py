@@ -184,7 +184,7 @@ class MiniLMClassifier:
         self._artifact = EncoderArtifact.load(Path(models_dir), with_state=False)
         # Checked at build time (~0.2 s), so a mismatched base is a notice and the fast path,
         # not a failure of every batch.
-        _check_same_base(self._base / BASE_WEIGHTS, self._artifact.base_sha256)
+        check_same_base(self._base / BASE_WEIGHTS, self._artifact.base_sha256)
         self._folder = Path(models_dir)
         self.labels = tuple(self._artifact.labels)
         # The cascade's bands and thresholds when it runs behind linear.v2: the trained bands, or
@@ -253,7 +253,8 @@ class MiniLMClassifier:
         return self._model
 
 
-def _check_same_base(weights: Path, expected: str) -> None:
+def check_same_base(weights: Path, expected: str) -> None:
+    """ModelNotAvailable unless the base weights are those the artifact's layers were tuned on."""
     found = file_sha256(weights)
     if found != expected:
         raise ModelNotAvailable(
