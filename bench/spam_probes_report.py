@@ -8,8 +8,10 @@ No corpus in `../shared/data` has Chinese spam, so the spam score of a Chinese p
 language-neutral cues and their Chinese vocabulary (`moderation/cue_phrases_zh.py`); English
 scams lean on the same cues. The probes (`bench/data/spam_probes_{zh,en}.csv`, our own sentences)
 come in sets, by when they were written: `design` while choosing the cue vocabulary, `revision`
-to check it (one round of changes followed), `held_out` after the vocabulary was frozen. Only
-`held_out` measures how the vocabulary generalises. Per language and set: AUC of the `spam`
+to check it (one round of changes followed), `revision_2` after that vocabulary was frozen (the
+held-out set until the 23rd stop, whose vocabulary round read its misses), and `held_out`,
+written for the 23rd stop by a session that saw neither the vocabulary nor the other probes.
+Only `held_out` measures how the vocabulary generalises. Per language and set: AUC of the `spam`
 label, and the shares of spam and of ordinary posts at or above the spam review threshold and
 flagged by the whole policy (models + rules pack: a spam score alone flags only a Chinese post at
 ≥ 0.99, see rules/policies/spam.yaml).

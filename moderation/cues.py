@@ -82,10 +82,13 @@ _PATTERNS: dict[str, tuple[str, str]] = {
     ),
     # The Chinese vocabulary of the next three is data (`moderation.cue_phrases_zh`).
     "money": with_words(
-        r"$£€¥￥\dcpeibfdtljga二三四五六七八九满滿",
+        r"$£€¥￥\dcpeibfdtljgawr二三四五六七八九满滿",
         r"\b(?:(?:cash|prize|income|bonus|free|cheap)\b|earn|profit|discount"
         # Investment, crypto, loan and giveaway scams.
-        r"|(?:bitcoin|btc|crypto|forex|jackpot|giveaway|gift ?cards?|cash ?app|airdrop)\b)"
+        r"|(?:bitcoin|btc|crypto|forex|jackpot|giveaway|gift ?cards?|cash ?app|airdrop)\b"
+        # Loans, betting and referral schemes.
+        r"|(?:loans?|credit (?:score|repair)|bad credit|casino|betting|wager|passive income"
+        r"|(?:referral|promo|coupon) (?:code|link|bonus))\b)"
         r"|[$£€¥￥]\s?\d"
         r"|\d+\s?(?:元|块|万|美元|usd|usdt|dollars?|pounds?|bucks|%)"
         # Discounts: "5折起", "8.8折", "七折优惠" (not "折腾"), "满300减100".
@@ -93,12 +96,14 @@ _PATTERNS: dict[str, tuple[str, str]] = {
         ZH.MONEY,
     ),
     "urgency": with_words(
-        "uhlaeicgsvwtfd",
+        "uhlaeicgsvwtfdnr",
         r"\b(?:urgent|(?:hurry|limited|act now|expires?|last chance|immediately|asap|claim)\b"
         r"|guarantee"
         # Phishing ("your account will be suspended, verify your identity") and flash sales.
         r"|(?:suspended|verify your|unusual (?:login|activity|sign)|within \d+ hours|today only"
-        r"|flash sale|don'?t miss|while supplies last|final notice)\b)",
+        r"|flash sale|don'?t miss|while supplies last|final notice"
+        # Claims no honest offer makes.
+        r"|(?:no|without (?:a )?)prescription|risk[- ]free|sure[- ]win|never lose|double your)\b)",
         ZH.URGENCY,
     ),
     "call_to_action": with_words(
@@ -110,7 +115,8 @@ _PATTERNS: dict[str, tuple[str, str]] = {
         # this video", only the request.
         r"|like this comment|like my (?:comment|video|channel|page|post)s?|like if|thumbs? up if"
         r"|give (?:this|it|me) a (?:like|thumbs? up)|like and (?:share|subscribe)|please share"
-        r"|so (?:that )?(?:more )?(?:people|others|everyone) (?:can )?see)\b",
+        r"|so (?:that )?(?:more )?(?:people|others|everyone) (?:can )?see"
+        r"|follow (?:for|4) follow|sub ?4 ?sub|f4f)\b",
         ZH.CALL_TO_ACTION,
     ),
 }

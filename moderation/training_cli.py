@@ -102,8 +102,9 @@ def require_saved(artifact: LinearArtifact, folder: Path) -> None:
     saved = LinearArtifact.load(folder)
     if not np.array_equal(saved.weights, artifact.as_saved().weights):
         raise ModelNotAvailable(
-            f"{folder}: linear.v2 there is not the one these CSVs train; "
-            "retrain both with `python -m moderation train --encoder yes`"
+            f"{folder}: linear.v2 there is not the one these CSVs train; save it first with "
+            "`python -m moderation train --encoder no`, then run this again "
+            "(or retrain both with `--encoder yes`)"
         )
 
 

@@ -152,7 +152,7 @@ def test_an_encoder_refit_refuses_a_linear_model_these_csvs_do_not_train(
     trained.artifact.save(tmp_path)
     require_saved(trained.artifact, tmp_path)  # the same: fine
     other = replace(trained.artifact, weights=trained.artifact.weights * 2)
-    with pytest.raises(ModelNotAvailable, match="--encoder yes"):
+    with pytest.raises(ModelNotAvailable, match="train --encoder no`, then"):
         require_saved(other, tmp_path)
 
 
