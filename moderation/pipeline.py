@@ -115,11 +115,15 @@ _LANGS = frozenset({"en", "zh", "mixed", "other"})
 def decide(
     ctx: PostContext, hits: Sequence[RuleHit], errors: Sequence[str], *, policy: Policy
 ) -> Verdict:
-    """The fail-safe policy in one place: the strictest action wins; any error means review."""
+    """The fail-safe policy in one place: the strictest action wins; any error means review.
+
+    A live `no_auto_remove` hit lowers a classifier score's removal to review: the rule says a
+    person decides such posts (a rule's own removal still stands)."""
     actions: list[Action] = []
     reasons: list[str] = []
     queue, priority = None, 0
     live = [h for h in hits if not h.shadow]
+    guards = [h for h in live if h.action == "no_auto_remove"]
     for hit in live:
         if hit.action in (Action.REVIEW, Action.REMOVE):
             action = Action(hit.action)
@@ -134,6 +138,9 @@ def decide(
         action = Action.REMOVE if p >= limits.remove else Action.REVIEW
         bound = limits.remove if action is Action.REMOVE else limits.review
         reasons.append(f"{label} score {p:.2f} ≥ {action.value} threshold {bound:.2f}")
+        if action is Action.REMOVE and guards:
+            action = Action.REVIEW
+            reasons.extend(f"rule {g.rule_id}: {g.description}" for g in guards)
         if queue is None or action.severity > strictest(actions).severity:
             queue = LABEL_QUEUES.get(label, DEFAULT_QUEUE)
         actions.append(action)

@@ -97,7 +97,7 @@ class RuleHit:
     """One rule that matched, with where it matched in the original text."""
 
     rule_id: str
-    action: str  # "review" | "remove" | "label"
+    action: str  # "review" | "remove" | "label" | "no_auto_remove"
     description: str
     queue: str = "default"
     priority: int = 0

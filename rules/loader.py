@@ -263,7 +263,8 @@ def _shadowed(pack: Pack) -> list[RuleError]:
 
 
 def _covers(first: s.Rule, later: s.Rule) -> bool:
-    """Whether `first` already does all `later` would (a label is never covered by a flag)."""
-    if "label" in (first.action, later.action):
+    """Whether `first` already does all `later` would (a label or a guard is never covered by a
+    flag)."""
+    if not {first.action, later.action} <= _SEVERITY.keys():
         return first.action == later.action
     return _SEVERITY[first.action] >= _SEVERITY[later.action]

@@ -11,7 +11,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
-Action = Literal["review", "remove", "label"]
+# `label` tags a post; `no_auto_remove` lowers a classifier score's removal to review (a person
+# decides). Neither flags a post by itself.
+Action = Literal["review", "remove", "label", "no_auto_remove"]
 Status = Literal["draft", "shadow", "live", "retired"]
 Lang = Literal["en", "zh", "mixed", "other"]
 ContactKind = Literal["wechat", "qq", "telegram", "whatsapp", "line", "phone", "qr"]

@@ -108,6 +108,40 @@ def test_a_shadow_rule_is_recorded_but_takes_no_action() -> None:
     assert verdict.rules == () and verdict.hits[0].shadow
 
 
+@pytest.mark.parametrize(
+    ("toxicity", "guard", "action"),
+    [
+        (0.95, "no_auto_remove", Action.REVIEW),  # a person decides
+        (0.6, "no_auto_remove", Action.REVIEW),  # review stays review
+        (0.1, "no_auto_remove", Action.ALLOW),  # a guard never flags by itself
+        (0.95, "label", Action.REMOVE),  # only the guard lowers a removal
+    ],
+)
+def test_a_no_auto_remove_rule_turns_a_scores_removal_into_review(
+    toxicity: float, guard: str, action: Action
+) -> None:
+    policy = Policy(
+        classifiers=[StaticClassifier({"toxicity": toxicity})],
+        ruleset=OneRule("I'm so", action=guard),
+        thresholds=LIMITS,
+    )
+    verdict = moderate(post("I'm so stupid lol"), policy=policy)
+    assert verdict.action is action
+    if action is Action.REVIEW and toxicity >= 0.9:
+        assert any("term_rule" in reason for reason in verdict.reasons)
+
+
+def test_a_no_auto_remove_rule_leaves_another_rules_removal() -> None:
+    class TwoRules(OneRule):
+        def evaluate(self, contexts: Sequence[PostContext]) -> list[list[RuleHit]]:
+            guard = RuleHit("guard", "no_auto_remove", "self-deprecation")
+            slur = RuleHit("slur", "remove", "a slur")
+            return [[guard, slur] for _ in contexts]
+
+    policy = Policy(classifiers=[StaticClassifier({})], ruleset=TwoRules("x"), thresholds=LIMITS)
+    assert moderate(post(), policy=policy).action is Action.REMOVE
+
+
 def test_verdicts_come_back_in_input_order() -> None:
     policy = Policy(classifiers=[StaticClassifier({})])
     posts = [post(pid=f"p{i}") for i in range(50)]

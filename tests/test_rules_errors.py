@@ -70,6 +70,19 @@ def test_a_rule_with_the_same_condition_as_a_stricter_one_is_shadowed(
     assert "rule `gambling_again_v1` is shadowed by `gambling_promo_v1`" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("action", ["label", "no_auto_remove"])
+def test_a_rule_that_never_flags_is_not_shadowed_by_a_flagging_one(
+    pack_copy: Path, action: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with (pack_copy / "spam.yaml").open("a", encoding="utf-8") as f:
+        f.write(
+            "\n  - id: gambling_guard_v1\n    description: the same condition, a guard\n"
+            f"    action: {action}\n    status: live\n    when:\n"
+            "      matches_list: gambling_promo\n"
+        )
+    assert main(["check", str(pack_copy)]) == 0, capsys.readouterr().out
+
+
 def test_a_failing_example_fails_rules_test(
     pack_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -37,7 +37,7 @@ def errors_for(tmp_path: Path, text: str) -> list[str]:
         (
             "action: review",
             "action: ban",
-            "`action`: Input should be 'review', 'remove' or 'label' (got `ban`)",
+            "`action`: Input should be 'review', 'remove', 'label' or 'no_auto_remove' (got `ban`)",
         ),
         ("status: live", "status: on", "policy.yaml:5:13"),
         ("id: sample_rule", "id: Sample-Rule", "`id` must be lower_snake_case"),
