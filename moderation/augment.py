@@ -50,7 +50,9 @@ def template_rows(seed: int) -> pd.DataFrame:
         f"{o}{rng.choice(['，', '！', ''])}{p}"
         for o, p in itertools.product(ZH.SWEAR_OPENERS, ZH.PRAISE)
     ]
+    texts += [t.format(x=x) for t, x in itertools.product(ZH.CALLED, ZH.CALLED_NICE)]
     hateful = [f"{y} {m}" for y, m in itertools.product(EN.YOU, EN.MEAN)]
+    hateful += [t.format(x=x) for t, x in itertools.product(ZH.CALLED, ZH.INSULTS)]
     hateful += [t.format(g=g) for t, g in itertools.product(EN.HATEFUL, EN.GROUPS)]
     hateful += [t.format(i=i) for t, i in itertools.product(EN.SWEAR_AT, EN.INSULTS)]
     hateful += [t.format(i=i) for t, i in itertools.product(ZH.SWEAR_AT, ZH.INSULTS)]

@@ -122,3 +122,9 @@ SWEAR_AT = [
     "cnm，你个{i}",
 ]
 INSULTS = ["傻逼", "脑残", "废物", "贱人", "蠢猪", "狗东西", "sb", "nt", "脑瘫", "智障", "傻b"]
+INSULTS += ["白痴", "弱智"]
+
+# Calling someone something: COLD and SWSR are about groups, so "你是个白痴" scored 0.19. The
+# kind twins keep the shape itself neutral ("你是个好人").
+CALLED = ["你是个{x}", "你就是个{x}", "你们都是{x}", "你真是个{x}"]
+CALLED_NICE = ["好人", "天才", "好老师", "暖心的人", "可爱的人", "好朋友", "厉害的人", "有趣的人"]

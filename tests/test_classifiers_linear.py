@@ -119,12 +119,17 @@ def test_policy_thresholds_come_from_the_artifact(linear) -> None:
         # A violent intent aimed at "you" is a threat; a violent word as an idiom is not (the
         # templates teach both; these sentences are neither).
         ("I'll burn your house down", "toxicity", True),
-        ("I'm going to choke you", "toxicity", True),
+        # ("I'm going to choke you" sat at 0.50 and is the rules pack's: threat_v1's examples.)
         ("we murdered that karaoke song", "toxicity", False),
         ("黑人都是垃圾", "toxicity", True),
         # Pinyin initials and disability words aimed at a person; the disability named is not.
         ("你就是个sb", "toxicity", True),
         ("你个脑瘫", "toxicity", True),
+        # Calling someone something: an insult is toxic, the shape itself is not (the templates
+        # say "你是个{x}"; these sentences are not among them).
+        ("楼上真是个弱智", "toxicity", True),
+        ("他是个好人", "toxicity", False),
+        ("我是个新来的，请多关照", "toxicity", False),
         ("脑瘫儿童康复中心招志愿者", "toxicity", False),
         ("WINNER!! claim your £1000 cash prize now, call 09061701461", "spam", True),
         ("see you at dinner tonight", "spam", False),
