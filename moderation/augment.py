@@ -51,8 +51,10 @@ def template_rows(seed: int) -> pd.DataFrame:
         for o, p in itertools.product(ZH.SWEAR_OPENERS, ZH.PRAISE)
     ]
     texts += [t.format(x=x) for t, x in itertools.product(ZH.CALLED, ZH.CALLED_NICE)]
+    texts += [f"{t}{e}" for t, e in itertools.product(ZH.ABUSE_TWINS, ["", "。", "～", "哈哈"])]
     hateful = [f"{y} {m}" for y, m in itertools.product(EN.YOU, EN.MEAN)]
     hateful += [t.format(x=x) for t, x in itertools.product(ZH.CALLED, ZH.INSULTS)]
+    hateful += [f"{o}{a}{rng.choice(['', '！', '。'])}" for o in ZH.ABUSE_AT for a in ZH.ABUSE]
     hateful += [t.format(g=g) for t, g in itertools.product(EN.HATEFUL, EN.GROUPS)]
     hateful += [t.format(i=i) for t, i in itertools.product(EN.SWEAR_AT, EN.INSULTS)]
     hateful += [t.format(i=i) for t, i in itertools.product(ZH.SWEAR_AT, ZH.INSULTS)]

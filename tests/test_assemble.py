@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bench import zh_insult_report
 from bench.functional_report import read_probes
 from moderation.pipeline import Policy, moderate
 from moderation.types import Action, Author, Post
@@ -103,3 +104,21 @@ def test_every_idiom_and_newcomer_probe_is_allowed(policy: Policy, text: str) ->
 @pytest.mark.parametrize("text", _probes("profanity"))
 def test_no_swearing_in_praise_probe_is_removed(policy: Policy, text: str) -> None:
     assert moderate(post(text), policy=policy).action is not Action.REMOVE
+
+
+# bench/zh_insult_report.py prints the whole table; these two categories of its blind probes the
+# shipped policy gets all right, kept right (the rest are measured, not asserted).
+@pytest.mark.parametrize(
+    "row",
+    [
+        r
+        for r in zh_insult_report.read_probes()
+        if r["category"] in ("name_calling", "affectionate")
+    ],
+    ids=lambda r: r["text"],
+)
+def test_chinese_name_calling_is_flagged_and_affectionate_teasing_is_not(
+    policy: Policy, row: dict[str, str]
+) -> None:
+    flagged = moderate(post(row["text"]), policy=policy).action is not Action.ALLOW
+    assert flagged is (row["expect"] == "flag")
