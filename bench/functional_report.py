@@ -15,12 +15,10 @@ toxicity model alone puts at or above its review threshold; `-v` lists every wro
 
 from __future__ import annotations
 
-import argparse
-import csv
 from collections import defaultdict
 from pathlib import Path
 
-from bench.probe_policy import verdicts_for
+from bench.probe_policy import probe_parser, read_rows, verdicts_for
 from bench.spelling import VARIATIONS
 from moderation.types import Action, Verdict
 
@@ -29,15 +27,11 @@ PROBES = Path(__file__).with_name("data") / "functional_probes.csv"
 
 def read_probes() -> list[dict[str, str]]:
     """Rows of `category, expect, lang, text`."""
-    with PROBES.open(newline="") as f:
-        return list(csv.DictReader(f))
+    return read_rows(PROBES)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--models", default="moderation/models")
-    parser.add_argument("--rules", default="rules/policies")
-    parser.add_argument("-v", "--verbose", action="store_true", help="list every wrong verdict")
+    parser = probe_parser(__doc__, "list every wrong verdict")
     parser.add_argument(
         "--classifiers", default="linear.v2", help="CLASSIFIERS, e.g. linear.v2,minilm.v1"
     )

@@ -19,14 +19,12 @@ flagged by the whole policy (models + rules pack: a spam score alone flags only 
 
 from __future__ import annotations
 
-import argparse
-import csv
 from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from bench.probe_policy import verdicts_for
+from bench.probe_policy import read_rows, run_linear_probes
 from moderation.classifiers.linear import LinearClassifier
 from moderation.types import Action
 
@@ -37,21 +35,13 @@ def read_probes() -> list[dict[str, str]]:
     """Rows of `lang, set, category, expect, text`, Chinese first."""
     rows = []
     for lang in ("zh", "en"):
-        with (DATA / f"spam_probes_{lang}.csv").open(newline="") as f:
-            rows += [{"lang": lang, **row} for row in csv.DictReader(f)]
+        rows += [{"lang": lang, **row} for row in read_rows(DATA / f"spam_probes_{lang}.csv")]
     return rows
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--models", default="moderation/models")
-    parser.add_argument("--rules", default="rules/policies")
-    parser.add_argument("-v", "--verbose", action="store_true", help="list every probe's score")
-    args = parser.parse_args()
     probes = read_probes()
-    policy, verdicts = verdicts_for(
-        [p["text"] for p in probes], models=args.models, rules=args.rules, classifiers="linear.v2"
-    )
+    args, policy, verdicts = run_linear_probes(__doc__, "list every probe's score", probes)
     # The policy acts on spam through rules only, so the threshold is linear.v2's own.
     (linear,) = policy.classifiers
     assert isinstance(linear, LinearClassifier)

@@ -14,14 +14,12 @@ and the share the whole policy flags; `-v` lists the wrong verdicts.
 
 from __future__ import annotations
 
-import argparse
-import csv
 from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from bench.probe_policy import verdicts_for
+from bench.probe_policy import read_rows, run_linear_probes
 from moderation.types import Action
 
 PROBES = Path(__file__).with_name("data") / "zh_insult_probes.csv"
@@ -29,20 +27,12 @@ PROBES = Path(__file__).with_name("data") / "zh_insult_probes.csv"
 
 def read_probes() -> list[dict[str, str]]:
     """Rows of `expect, category, text`."""
-    with PROBES.open(newline="") as f:
-        return list(csv.DictReader(f))
+    return read_rows(PROBES)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--models", default="moderation/models")
-    parser.add_argument("--rules", default="rules/policies")
-    parser.add_argument("-v", "--verbose", action="store_true", help="list the wrong verdicts")
-    args = parser.parse_args()
     probes = read_probes()
-    policy, verdicts = verdicts_for(
-        [p["text"] for p in probes], models=args.models, rules=args.rules, classifiers="linear.v2"
-    )
+    args, policy, verdicts = run_linear_probes(__doc__, "list the wrong verdicts", probes)
     review = policy.thresholds["toxicity"].review
     score = np.array([v.scores.get("toxicity", 0.0) for v in verdicts])
     flagged = np.array([v.action is not Action.ALLOW for v in verdicts])
