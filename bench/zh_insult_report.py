@@ -7,9 +7,8 @@ the reader ("你脑子进水了吧", "楼上真是个弱智") are what the train
 probes (`bench/data/zh_insult_probes.csv`: 50 to flag; 50 benign: literal, affectionate,
 compliments, self-directed jokes, counter-speech) were written at the 23rd stop by a helper
 session that saw neither the training templates nor the rules pack, and were read only to
-measure. Prints the
-toxicity AUC and, per category, the share the model alone puts at or above its review threshold
-and the share the whole policy flags; `-v` lists the wrong verdicts.
+measure. Prints the toxicity AUC and, per category, the share the model alone puts at or above
+its review threshold and the share the whole policy flags; `-v` lists the wrong verdicts.
 """
 
 from __future__ import annotations

@@ -124,6 +124,7 @@ def decide(
     queue, priority = None, 0
     live = [h for h in hits if not h.shadow]
     guards = [h for h in live if h.action == "no_auto_remove"]
+    guarded = False  # a guard lowered some score's removal: its reasons are said once
     for hit in live:
         if hit.action in (Action.REVIEW, Action.REMOVE):
             action = Action(hit.action)
@@ -139,11 +140,12 @@ def decide(
         bound = limits.remove if action is Action.REMOVE else limits.review
         reasons.append(f"{label} score {p:.2f} ≥ {action.value} threshold {bound:.2f}")
         if action is Action.REMOVE and guards:
-            action = Action.REVIEW
-            reasons.extend(f"rule {g.rule_id}: {g.description}" for g in guards)
+            action, guarded = Action.REVIEW, True
         if queue is None or action.severity > strictest(actions).severity:
             queue = LABEL_QUEUES.get(label, DEFAULT_QUEUE)
         actions.append(action)
+    if guarded:
+        reasons.extend(f"rule {g.rule_id}: {g.description}" for g in guards)
     if errors:
         reasons.extend(errors)
         actions.append(Action.REVIEW)

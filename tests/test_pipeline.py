@@ -131,6 +131,19 @@ def test_a_no_auto_remove_rule_turns_a_scores_removal_into_review(
         assert any("term_rule" in reason for reason in verdict.reasons)
 
 
+def test_a_guard_that_lowers_two_scores_gives_its_reason_once() -> None:
+    limits = {**LIMITS, "spam": Thresholds(review=0.5, remove=0.9)}
+    scores = {"toxicity": 0.95, "spam": 0.95}
+    policy = Policy(
+        classifiers=[StaticClassifier(scores)],
+        ruleset=OneRule("I'm so", action="no_auto_remove"),
+        thresholds=limits,
+    )
+    verdict = moderate(post("I'm so stupid lol"), policy=policy)
+    assert verdict.action is Action.REVIEW
+    assert sum("term_rule" in reason for reason in verdict.reasons) == 1
+
+
 def test_a_no_auto_remove_rule_leaves_another_rules_removal() -> None:
     class TwoRules(OneRule):
         def evaluate(self, contexts: Sequence[PostContext]) -> list[list[RuleHit]]:
