@@ -13,6 +13,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
 from moderation.corpora import PREVALENCE_SOURCE
+from moderation.crops import is_crop
 
 SEED = 20250113
 
@@ -69,7 +70,8 @@ def fit_toxicity_blend(
     +0.001 on Jigsaw, +0.003 on wiki_talk and +0.002 on SWSR.
     """
     y = rows.label.to_numpy()
-    ratio = log_count_ratio(x, y)
+    documents = ~is_crop(rows)  # the ratios count comments, not their sentences again
+    ratio = log_count_ratio(x[documents], y[documents])
     scaled_x = (x @ sp.diags(ratio)).tocsr()
     plain = fit_head(x, rows, c, None)
     nb_w, nb_b = fit_head(scaled_x, rows, c_nb, None)

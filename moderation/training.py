@@ -1,7 +1,8 @@
 """Train `linear.v2` from the labeled CSVs (`../shared/data`, see its SOURCES.md).
 
-    corpora → grouped splits → featurise once → heads on train + calib → Platt and thresholds
-    on out-of-fold scores of the calibration split (cross-fitting)
+    corpora → grouped splits → + sentence rows of long training comments, labelled with a
+    teacher's help (`moderation.crops`) → featurise once → heads on train + calib → Platt and
+    thresholds on out-of-fold scores of the calibration split (cross-fitting)
 
 Rows and their splits are `moderation.corpora`'s, the same that `evaluate` reads: test rows are
 never learnt from.
@@ -20,6 +21,7 @@ import scipy.sparse as sp
 from moderation.augment import template_rows
 from moderation.classifiers.linear import LinearArtifact
 from moderation.corpora import CALIBRATION_FOLDS, TASK_DIRS, load_corpora
+from moderation.crops import Teacher, crop_rows, is_crop
 from moderation.errors import CorpusError
 from moderation.features import FeatureSpec, Featurizer, document_frequency_idf, stack
 from moderation.heads import SEED, fit_head, fit_toxicity_blend, platt
@@ -72,7 +74,9 @@ class Trained:
     calibration: dict[str, dict[str, float]]
 
 
-def train(data_dir: Path, options: TrainOptions | None = None) -> Trained:
+def train(
+    data_dir: Path, options: TrainOptions | None = None, teacher: Teacher | None = None
+) -> Trained:
     """Heads learnt from the training and calibration splits together, calibrated by cross-fitting.
 
     Learning from the calibration split too gives the heads 30% more rows (test AUC, against the
@@ -85,6 +89,10 @@ def train(data_dir: Path, options: TrainOptions | None = None) -> Trained:
     df = load_corpora(data_dir, opts.held_out_video)
     require_both_labels(df)
     tox, spam = training_tables(df)
+    if teacher is not None and opts.toxicity:
+        crops = crop_rows(tox, teacher)
+        logger.info("%d sentence rows of training comments, labelled by a teacher", len(crops))
+        tox = pd.concat([tox, crops], ignore_index=True)
     logger.info("featurising %d toxicity and %d spam rows", len(tox), len(spam))
     featurizer, (x_tox, x_spam) = featurise(opts.spec, [tox, spam])
     tables = {"toxicity": (x_tox, tox), "spam": (x_spam, spam)}
@@ -119,6 +127,7 @@ def train(data_dir: Path, options: TrainOptions | None = None) -> Trained:
         "trained_on": sorted(learnt_from.source.unique()),
         "rows": {s: int(n) for s, n in learnt_from.groupby("source").size().items()},
         "held_out_video": opts.held_out_video,
+        "sentence_rows": int(is_crop(tox).sum()),
     }
     calibration = {
         task: dict(zip(rows.text[in_calib(rows)], scores[task][in_calib(rows)], strict=True))
@@ -226,10 +235,11 @@ def featurise(
 ) -> tuple[Featurizer, list[sp.csr_matrix]]:
     """Count n-grams once, learn idf on the rows heads learn from (no test row), weigh every row.
 
-    The idf of a fold model includes its left-out quarter's texts (never their labels)."""
+    The idf of a fold model includes its left-out quarter's texts (never their labels); it
+    counts comments, not their sentence rows again (`moderation.crops`)."""
     counting = Featurizer(spec)
     counts = [counting.counts(t.text.tolist()) for t in tables]
-    learnt = [t.split.isin(FIT_SPLITS).to_numpy() for t in tables]
+    learnt = [t.split.isin(FIT_SPLITS).to_numpy() & ~is_crop(t) for t in tables]
     idf = tuple(
         document_frequency_idf(
             sp.vstack([c[block][m] for c, m in zip(counts, learnt, strict=True)])

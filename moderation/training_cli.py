@@ -20,6 +20,8 @@ from moderation.config import Settings
 if TYPE_CHECKING:
     from moderation.cascade import Cascade
     from moderation.classifiers.linear import LinearArtifact
+    from moderation.crops import Teacher
+    from moderation.training import Trained
 
 CARD_START = "<!-- evaluate:start -->"
 CARD_END = "<!-- evaluate:end -->"
@@ -57,18 +59,18 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     # pandas, scikit-learn and torch load only for these commands
     from moderation.classifiers.minilm import EncoderArtifact, check_base, installed_base
-    from moderation.encoder_training import (
-        EncoderOptions,
-        recalibrate_encoder_on,
-        train_encoder_on,
-    )
+    from moderation.encoder_training import recalibrate_encoder_on
     from moderation.training import train
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    out = Path(args.out or settings.models_dir)
+    out, data = Path(args.out or settings.models_dir), Path(args.data)
+    if args.encoder == "yes":
+        # minilm.v1 first: it labels linear.v2's sentence rows (moderation.crops). Its blend is
+        # calibrated here against a linear.v2 without them, and again below against the final one.
+        _fine_tune(data, train(data), out, args.encoder_precision)
     started = time.perf_counter()
     # linear.v2 is trained in every mode: minilm.v1 calibrates against its out-of-fold scores.
-    trained = train(Path(args.data))
+    trained = train(data, teacher=saved_teacher(out))
     if args.encoder in ("yes", "no"):
         trained.artifact.save(out)
         print(f"wrote {out}/linear.v2.json and .npz in {time.perf_counter() - started:.0f}s")
@@ -76,19 +78,43 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  {label}: review ≥ {limits['review']:.3f}, remove ≥ {limits['remove']:.3f}")
     else:
         require_saved(trained.artifact, out)
-    if args.encoder != "no":
+    if args.encoder == "only":
+        _fine_tune(data, trained, out, args.encoder_precision)
+    elif args.encoder != "no":
         started = time.perf_counter()
         base = check_base(installed_base())
-        if args.encoder == "calibrate":
-            saved = EncoderArtifact.load(out)
-            encoder = recalibrate_encoder_on(Path(args.data), trained, saved, base)
-        else:
-            options = EncoderOptions(precision=args.encoder_precision)
-            encoder = train_encoder_on(Path(args.data), trained, base, options)
+        encoder = recalibrate_encoder_on(data, trained, EncoderArtifact.load(out), base)
         encoder.save(out)
-        seconds = time.perf_counter() - started
-        print(f"wrote {out}/minilm.v1.json and .safetensors in {seconds:.0f}s")
+        print(f"calibrated {out}/minilm.v1.json in {time.perf_counter() - started:.0f}s")
     return 0
+
+
+def _fine_tune(data: Path, trained: Trained, out: Path, precision: str) -> None:
+    from moderation.classifiers.minilm import check_base, installed_base
+    from moderation.encoder_training import EncoderOptions, train_encoder_on
+
+    started = time.perf_counter()
+    base = check_base(installed_base())
+    encoder = train_encoder_on(data, trained, base, EncoderOptions(precision=precision))
+    encoder.save(out)
+    print(f"wrote {out}/minilm.v1.json and .safetensors in {time.perf_counter() - started:.0f}s")
+
+
+def saved_teacher(folder: Path) -> Teacher | None:
+    """The toxicity probability of the minilm.v1 saved in `folder`, in float32 (the same labels
+    on every CPU), as the teacher of linear.v2's sentence rows; None, and why, where it is not
+    there: linear.v2 then learns without them (Jigsaw AUC about 0.002 lower)."""
+    import numpy as np
+
+    from moderation.classifiers.minilm import MiniLMClassifier, installed_base
+    from moderation.errors import ModelNotAvailable
+
+    try:
+        encoder = MiniLMClassifier(folder, base_dir=installed_base(), precision="fp32")
+    except ModelNotAvailable as err:
+        logging.warning("%s; linear.v2 learns without sentence rows (moderation/crops.py)", err)
+        return None
+    return lambda texts: np.array([row["toxicity"] for row in encoder.predict_proba(texts)])
 
 
 def require_saved(artifact: LinearArtifact, folder: Path) -> None:
