@@ -10,11 +10,14 @@ labelled one by one, say which part was toxic (multiple-instance learning):
 - a sentence of a toxic comment takes the teacher's label: the insult is toxic, the thanks not.
 
 The teacher is `minilm.v1`, the contextual model, which learnt from the training split only,
-so `evaluate` still measures text neither model saw; the sentences come from the training split
-only, so the calibration split stays the held-out scores that Platt and the thresholds are read
-from. Chosen on the calibration split with models fitted on the training split alone (Jigsaw
-AUC 0.9588 → 0.9612, wiki_talk 0.805 → 0.821, COLD and Davidson +0.0005, SWSR −0.002);
-`linear.v2` as its own teacher gave half the Jigsaw gain (0.9601).
+so `evaluate` still measures text neither model saw. The heads learn the calibration split's
+comments too, so they learn its sentences too, under a split of their own (CALIB_SENTENCES): a
+fold model leaves them out with their comment's fold, and nothing that reads the calibration
+split (Platt, thresholds, minilm.v1's blend) sees them.
+
+Chosen on the calibration split, with models fitted on the training split and its sentences
+alone: Jigsaw AUC 0.9588 → 0.9616, wiki_talk 0.805 → 0.818, Davidson +0.0004, COLD +0.0003,
+SWSR −0.003; `linear.v2` as its own teacher gave half the Jigsaw gain.
 
 Sentence rows never enter the Naive Bayes ratios or the idf (`CROP` column): those count
 documents, and counting a comment's sentences again would weigh long comments twice (SWSR −0.006
@@ -33,6 +36,7 @@ import pandas as pd
 Teacher = Callable[[Sequence[str]], np.ndarray]
 
 CROP = "crop"  # boolean column: the row is a sentence of a training comment
+CALIB_SENTENCES = "calib_sentences"  # the split of the calibration comments' sentences
 MIN_WORDS = 4  # shorter pieces ("Thanks.", "Hi!") carry too little to label alone
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -46,9 +50,10 @@ def sentences(text: str) -> list[str]:
 
 
 def crop_rows(rows: pd.DataFrame, teacher: Teacher) -> pd.DataFrame:
-    """Labelled sentence rows of `rows`' English training comments, each with its comment's
-    other columns (source, split, fold) and CROP set; the teacher reads every sentence once."""
-    comments = rows[(rows.split == "train") & (rows.lang == "en")]
+    """Labelled sentence rows of `rows`' English training and calibration comments, each with
+    its comment's other columns (source, fold), CROP set, and the split "train" or
+    CALIB_SENTENCES; the teacher reads every sentence once."""
+    comments = rows[rows.split.isin(("train", "calib")) & (rows.lang == "en")]
     texts, parents = [], []
     for index, text in zip(comments.index, comments.text, strict=True):
         found = sentences(text)
@@ -61,6 +66,7 @@ def crop_rows(rows: pd.DataFrame, teacher: Teacher) -> pd.DataFrame:
     # Sentences of non-toxic comments that the teacher calls toxic are left out.
     keep = (toxic == comment_label) | (comment_label == 1)
     crops = rows.loc[parents].assign(text=texts, label=toxic, **{CROP: True})
+    crops["split"] = crops.split.where(crops.split == "train", CALIB_SENTENCES)
     return crops[keep].reset_index(drop=True)
 
 

@@ -21,7 +21,7 @@ import scipy.sparse as sp
 from moderation.augment import template_rows
 from moderation.classifiers.linear import LinearArtifact
 from moderation.corpora import CALIBRATION_FOLDS, TASK_DIRS, load_corpora
-from moderation.crops import Teacher, crop_rows, is_crop
+from moderation.crops import CALIB_SENTENCES, Teacher, crop_rows, is_crop
 from moderation.errors import CorpusError
 from moderation.features import FeatureSpec, Featurizer, document_frequency_idf, stack
 from moderation.heads import SEED, fit_head, fit_toxicity_blend, platt
@@ -136,7 +136,7 @@ def train(
     return Trained(artifact, calibration)
 
 
-FIT_SPLITS = ("train", "calib")
+FIT_SPLITS = ("train", "calib", CALIB_SENTENCES)
 # The heads, in the artifact's order, and the task whose rows each learns from.
 HEAD_TASKS = {"toxicity": "toxicity", "spam": "spam", "spam_neutral": "spam"}
 
@@ -153,7 +153,11 @@ def _in_fold(rows: pd.DataFrame, k: int) -> np.ndarray:
 def _learns_from(rows: pd.DataFrame, left_out: int | None) -> np.ndarray:
     """The rows a model learns from: training and calibration splits, less one calibration fold."""
     mask = rows.split.isin(FIT_SPLITS).to_numpy()
-    return mask if left_out is None else mask & ~_in_fold(rows, left_out)
+    if left_out is None:
+        return mask
+    # The fold's comments and their sentences (moderation.crops)
+    fold = rows.split.isin(("calib", CALIB_SENTENCES)) & (rows.fold == left_out)
+    return mask & ~fold.to_numpy()
 
 
 Table = tuple[sp.csr_matrix, pd.DataFrame]

@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from moderation.crops import CROP, crop_rows, is_crop, sentences
+from moderation.crops import CALIB_SENTENCES, CROP, crop_rows, is_crop, sentences
 from moderation.training import TrainOptions, train
 from moderation.training_cli import saved_teacher
 from tests.test_minilm_backend import SHIPPED_MODELS
-from tests.test_training import TINY_SPEC, tiny_data  # noqa: F401  (fixture)
+from tests.test_training import TINY_SPEC, _calibration_text, tiny_data  # noqa: F401  (fixture)
 
 KIND = "Thanks for fixing the references."
 INSULT = "You are a pathetic idiot though."
@@ -70,10 +70,14 @@ def test_a_non_toxic_comments_sentences_stay_non_toxic_or_are_left_out() -> None
     assert benign_comment.label.tolist() == [0]
 
 
-def test_only_english_training_comments_are_cut_and_rows_keep_their_comments_columns() -> None:
+def test_training_and_calibration_comments_are_cut_the_calibrations_into_a_split_of_their_own():
     crops = crop_rows(_comments(), insult_teacher)
-    assert set(crops.split) == {"train"} and set(crops.lang) == {"en"}
-    assert crops[crops.source == "jigsaw"].fold.tolist() == [0, 0]
+    assert dict(zip(crops.fold, crops.split, strict=True)) == {
+        0: "train",
+        1: "train",
+        2: CALIB_SENTENCES,
+    }
+    assert set(crops.lang) == {"en"}  # the teacher reads English
     assert is_crop(crops).all()
     assert not is_crop(_comments()).any()
 
@@ -101,6 +105,26 @@ def test_training_with_a_teacher_stops_learning_a_toxic_comments_kind_sentence(
     assert toxicity(taught, KIND) < toxicity(plain, KIND)
     assert toxicity(taught, INSULT) > 0.5
     assert CROP not in pd.read_csv(tiny_data / "toxicity" / "wiki_talk.csv").columns
+
+
+def test_a_fold_model_never_saw_the_sentences_of_the_calibration_comment_it_scores(
+    tiny_data: Path,  # noqa: F811
+) -> None:
+    # A toxic calibration comment whose two sentences both say "zorblax": the shipped model
+    # learns the word from the comment and its sentences, the fold model that scores the
+    # comment for calibration from neither.
+    text = _calibration_text("a lovely cat zorblax. a lovely zorblax dog")
+    with (tiny_data / "toxicity" / "wiki_talk.csv").open("a", newline="") as f:
+        csv.writer(f).writerow([text, 1, "en", "wiki_talk"])
+
+    def zorblax_teacher(texts: Sequence[str]) -> np.ndarray:
+        return np.array([0.9 if "zorblax" in t else 0.1 for t in texts])
+
+    trained = train(tiny_data, TrainOptions(spec=TINY_SPEC), teacher=zorblax_teacher)
+    shipped = trained.artifact
+    own = shipped.label_scores(shipped.featurizer(), [text])["toxicity"][0]
+    assert shipped.meta["sentence_rows"] == 2
+    assert trained.calibration["toxicity"][text] < 0.5 < own
 
 
 def test_the_shipped_encoder_teaches_which_sentence_is_toxic() -> None:
