@@ -24,6 +24,13 @@ from moderation import template_phrases_zh as ZH
 from moderation.cascade import has_han
 
 SOURCE = "benign_templates"
+SHARE = "share"  # column: the row's weight against a corpus row of the same source and class
+# The kind templates that don't swear weigh a quarter as much as the rest. They teach shapes the
+# corpora have few of, and at a full share they outweighed the corpora themselves; the swearing
+# in praise contradicts Jigsaw's labels on purpose and the hateful twins teach what to flag, so
+# both keep a full share. Chosen on the calibration split (model card, *What the templates cost
+# Jigsaw*): Jigsaw AUC +0.0003, SWSR +0.0006, COLD +0.0002, wiki_talk -0.0003.
+KIND_SHARE = 0.25
 
 
 def template_rows(seed: int) -> pd.DataFrame:
@@ -41,6 +48,7 @@ def template_rows(seed: int) -> pd.DataFrame:
     texts += [
         f"{i}{rng.choice(['', '!', ' 😂', ' lol', '哈哈'])}" for i in EN.IDIOMS for _ in range(4)
     ]
+    swearing_from = len(texts)
     texts += [f"{o} {p}" for o, p in itertools.product(EN.SWEAR_OPENERS, EN.PRAISE)]
     texts += [
         t.format(t=th, a=rng.choice(EN.GOOD))
@@ -50,6 +58,7 @@ def template_rows(seed: int) -> pd.DataFrame:
         f"{o}{rng.choice(['，', '！', ''])}{p}"
         for o, p in itertools.product(ZH.SWEAR_OPENERS, ZH.PRAISE)
     ]
+    swearing = range(swearing_from, len(texts))
     texts += [t.format(x=x) for t, x in itertools.product(ZH.CALLED, ZH.CALLED_NICE)]
     texts += [f"{t}{e}" for t, e in itertools.product(ZH.ABUSE_TWINS, ["", "。", "～", "哈哈"])]
     hateful = [f"{y} {m}" for y, m in itertools.product(EN.YOU, EN.MEAN)]
@@ -73,5 +82,7 @@ def template_rows(seed: int) -> pd.DataFrame:
             "source": SOURCE,
             "task": "toxicity",
             "split": "train",
+            SHARE: [1.0 if i in swearing else KIND_SHARE for i in range(len(texts))]
+            + [1.0] * len(hateful),
         }
     )

@@ -12,6 +12,7 @@ import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
+from moderation.augment import SHARE
 from moderation.corpora import PREVALENCE_SOURCE
 from moderation.crops import is_crop
 
@@ -23,6 +24,7 @@ def source_weights(
     *,
     balance_classes: bool = True,
     prevalence_source: str | None = PREVALENCE_SOURCE,
+    row_shares: bool = False,
 ) -> np.ndarray:
     """Each source weighs the same in total; optionally its two classes balanced inside it.
 
@@ -30,7 +32,8 @@ def source_weights(
     production prevalence: balancing wiki_talk's 1.5% positives would weigh each ~33 times, its
     label noise with it (chosen on the calibration split: wiki_talk AUC +0.009, Jigsaw +0.001).
     Calibration keeps each source's own base rate, so a probability means "on a mix of these
-    sources".
+    sources". `row_shares`: each row's weight also scaled by its SHARE (the templates,
+    `moderation.augment`), as the linear heads learn; minilm.v1 was fine-tuned without.
     """
     keys = ["source", "label"] if balance_classes else ["source"]
     counts = df.groupby(keys).size()
@@ -39,6 +42,8 @@ def source_weights(
     natural = (df.source == prevalence_source).to_numpy()
     if balance_classes and natural.any():
         w[natural] = w[natural].sum() / natural.sum()  # the same total, at its own class rate
+    if row_shares and SHARE in df:  # rows that weigh less than their source's others
+        w *= df[SHARE].fillna(1.0).to_numpy(dtype=np.float64)
     return w.astype(np.float64)
 
 
@@ -48,7 +53,7 @@ def fit_head(
     """A logistic head learnt from every row given (the caller selects them)."""
     xs = x if columns is None else x[:, columns]
     model = LogisticRegression(C=c, solver="liblinear", max_iter=200, random_state=SEED)
-    model.fit(xs, rows.label, sample_weight=source_weights(rows))
+    model.fit(xs, rows.label, sample_weight=source_weights(rows, row_shares=True))
     full = np.zeros(x.shape[1], dtype=np.float64)
     if columns is None:
         full[:] = model.coef_[0]
@@ -57,10 +62,18 @@ def fit_head(
     return full, float(model.intercept_[0])
 
 
+# Each head's share of the blend: plain logistic, NB-LR, NB-SVM. Chosen on the calibration split
+# once the sentence rows (moderation.crops) made NB-SVM the strongest head alone: half of the
+# blend to it, against a third each, raised every source (Jigsaw +0.0003, SWSR +0.0006,
+# wiki_talk +0.001, Davidson +0.0002, COLD +0.0001).
+BLEND = (0.25, 0.25, 0.5)
+
+
 def fit_toxicity_blend(
     x: sp.csr_matrix, rows: pd.DataFrame, c: float, c_nb: float, c_svm: float
 ) -> tuple[np.ndarray, float]:
-    """Mean of three heads' standardised margins, as one head: plain logistic, NB-LR and NB-SVM.
+    """A weighted mean (BLEND) of three heads' standardised margins, as one head: plain
+    logistic, NB-LR and NB-SVM.
 
     NB-LR and NB-SVM (Wang & Manning 2012) scale each feature by its log-count ratio between the
     classes before fitting, which favours features that are rare but one-sided (obfuscated
@@ -76,13 +89,13 @@ def fit_toxicity_blend(
     plain = fit_head(x, rows, c, None)
     nb_w, nb_b = fit_head(scaled_x, rows, c_nb, None)
     svm = LinearSVC(C=c_svm, max_iter=5000, random_state=SEED)
-    svm.fit(scaled_x, y, sample_weight=source_weights(rows))
+    svm.fit(scaled_x, y, sample_weight=source_weights(rows, row_shares=True))
     heads = [plain, (nb_w * ratio, nb_b), (svm.coef_[0] * ratio, float(svm.intercept_[0]))]
     weights, bias = np.zeros(x.shape[1]), 0.0
-    for w, b in heads:
+    for share, (w, b) in zip(BLEND, heads, strict=True):
         spread = float(np.std(x @ w + b))
-        weights += w / (len(heads) * spread)
-        bias += b / (len(heads) * spread)
+        weights += share * w / spread
+        bias += share * b / spread
     return weights, bias
 
 

@@ -15,12 +15,20 @@ import scipy.sparse as sp
 from sklearn.svm import LinearSVC
 
 from moderation.__main__ import main
+from moderation.augment import SHARE
 from moderation.classifiers.linear import NAME, LinearArtifact, LinearClassifier
 from moderation.corpora import split_of
 from moderation.errors import ModelNotAvailable
 from moderation.evaluation import evaluate_sources, evaluate_unseen_videos
 from moderation.features import FeatureSpec
-from moderation.heads import SEED, fit_head, fit_toxicity_blend, log_count_ratio, source_weights
+from moderation.heads import (
+    BLEND,
+    SEED,
+    fit_head,
+    fit_toxicity_blend,
+    log_count_ratio,
+    source_weights,
+)
 from moderation.training import TrainOptions, train
 from moderation.training_cli import require_saved
 
@@ -80,7 +88,7 @@ def test_artifact_loads_with_pickle_disabled(tiny_data: Path, tmp_path: Path) ->
         assert all(arrays[k].dtype != object for k in arrays.files)
 
 
-def test_nb_blend_is_one_weight_vector_equal_to_the_mean_of_its_three_heads() -> None:
+def test_nb_blend_is_one_weight_vector_equal_to_the_weighted_mean_of_its_three_heads() -> None:
     rng = np.random.default_rng(0)
     x = sp.random(300, 50, density=0.2, format="csr", random_state=1, dtype=np.float64)
     y = (x[:, :5].sum(axis=1).A.ravel() + rng.normal(0, 0.1, 300) > 0.5).astype(int)
@@ -90,11 +98,11 @@ def test_nb_blend_is_one_weight_vector_equal_to_the_mean_of_its_three_heads() ->
     ratio = log_count_ratio(x, y)
     scaled = (x @ sp.diags(ratio)).tocsr()
     svm = LinearSVC(C=opts.c_svm, max_iter=5000, random_state=SEED)
-    svm.fit(scaled, y, sample_weight=source_weights(rows))
+    svm.fit(scaled, y, sample_weight=source_weights(rows, row_shares=True))
     plain_w, plain_b = fit_head(x, rows, opts.c_text, None)
     nb_w, nb_b = fit_head(scaled, rows, opts.c_nb, None)
     margins = [x @ plain_w + plain_b, scaled @ nb_w + nb_b, svm.decision_function(scaled)]
-    expected = sum(m / (3 * np.std(m)) for m in margins)
+    expected = sum(share * m / np.std(m) for share, m in zip(BLEND, margins, strict=True))
     assert w.shape == (50,)
     np.testing.assert_allclose(x @ w + b, expected, rtol=1e-6, atol=1e-6)
 
@@ -114,6 +122,13 @@ def test_sources_weigh_the_same_and_only_wiki_talk_keeps_its_class_rate(
     w = source_weights(rows)
     np.testing.assert_allclose(w[:4], expected)
     assert w[:4].sum() == pytest.approx(w[4:].sum())
+
+
+def test_a_rows_share_scales_its_weight_and_leaves_the_other_rows() -> None:
+    rows = pd.DataFrame({"source": "templates", "label": [1, 0, 1, 0], SHARE: [1, 0.25, 1, None]})
+    plain = source_weights(rows.drop(columns=SHARE))
+    np.testing.assert_allclose(source_weights(rows, row_shares=True), plain * [1, 0.25, 1, 1])
+    np.testing.assert_allclose(source_weights(rows), plain)  # as minilm.v1 learns
 
 
 def _calibration_text(prefix: str) -> str:
