@@ -77,7 +77,7 @@ def fit_toxicity_blend(
 
     NB-LR and NB-SVM (Wang & Manning 2012) scale each feature by its log-count ratio between the
     classes before fitting, which favours features that are rare but one-sided (obfuscated
-    insults, rare slurs). All three are linear in the same features, so their mean is one
+    insults, rare slurs). All three are linear in the same features, so their weighted mean is one
     weight vector: inference is unchanged. Chosen on the calibration split: NB-LR +0.003 AUC on
     Jigsaw, Davidson and COLD, +0.007 on SWSR, over the plain head; NB-SVM (squared hinge) then
     +0.001 on Jigsaw, +0.003 on wiki_talk and +0.002 on SWSR.
